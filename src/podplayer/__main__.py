@@ -1,0 +1,3 @@
+from podplayer.app import main
+
+raise SystemExit(main())

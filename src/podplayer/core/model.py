@@ -1,0 +1,93 @@
+"""The data model: frozen values shared by every layer.
+
+All positions and durations are int milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class ChapterSource(StrEnum):
+    """Where a chapter list came from, in order of precedence (tags win)."""
+
+    TAGS = "tags"
+    JSON = "json"
+    PSC = "psc"
+    SHOWNOTES = "shownotes"
+    USER = "user"
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A jump point: starts at ``start_ms``; ``end_ms`` is None when the source gives none."""
+
+    start_ms: int
+    title: str
+    end_ms: int | None = None
+    url: str | None = None
+    image: str | None = None
+    source: str = ChapterSource.SHOWNOTES
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link from the show notes; ``chapter_index`` is the chapter whose part of the notes held it."""
+
+    label: str
+    url: str
+    chapter_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    guid: str
+    number: int | None
+    title: str
+    published: datetime | None = None
+    duration_ms: int | None = None
+    audio_url: str | None = None
+    local_path: str | None = None
+    description: str = ""
+    chapters: tuple[Chapter, ...] = ()
+    links: tuple[Link, ...] = ()
+
+    @property
+    def audio(self) -> str | None:
+        """The local file if there is one, else the enclosure URL."""
+        return self.local_path or self.audio_url
+
+
+@dataclass(frozen=True, slots=True)
+class Podcast:
+    url: str
+    title: str
+    description: str = ""
+    image: str | None = None
+    episodes: tuple[Episode, ...] = ()
+
+
+def chapter_lengths(chapters: tuple[Chapter, ...], duration_ms: int | None) -> list[int | None]:
+    """Each chapter's length in ms: its own end, else the next start, else the episode's end.
+
+    >>> chapter_lengths((Chapter(0, "a"), Chapter(6000, "b")), 10000)
+    [6000, 4000]
+    >>> chapter_lengths((Chapter(0, "a"), Chapter(6000, "b")), None)
+    [6000, None]
+    """
+    lengths: list[int | None] = []
+    for i, chapter in enumerate(chapters):
+        if chapter.end_ms is not None:
+            end: int | None = chapter.end_ms
+        elif i + 1 < len(chapters):
+            end = chapters[i + 1].start_ms
+        else:
+            end = duration_ms
+        lengths.append(None if end is None else max(0, end - chapter.start_ms))
+    return lengths
+
+
+def with_source(chapters: tuple[Chapter, ...], source: str) -> tuple[Chapter, ...]:
+    return tuple(replace(c, source=source) for c in chapters)
