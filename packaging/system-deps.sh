@@ -9,8 +9,8 @@ RUN_PKGS="python3-venv libvlc5 vlc-plugin-base libvlc-bin
 libegl1 libgl1 libx11-6 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libbrotli1
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core"
-# A virtual X server and a way to click in it, for the headless suite.
-TEST_PKGS="xvfb xauth xdotool"
+# A virtual X server and a way to click in it; ffmpeg makes the audio fixtures of the playback tests.
+TEST_PKGS="xvfb xauth xdotool ffmpeg"
 
 case "${1:-run}" in
   run) pkgs=$RUN_PKGS ;;
