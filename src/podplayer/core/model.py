@@ -34,7 +34,7 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link from the show notes; ``chapter_index`` is the chapter whose part of the notes held it."""
+    """A link from the notes; ``chapter_index``: the chapter whose part of the notes held it."""
 
     label: str
     url: str

@@ -1,0 +1,113 @@
+"""Headless subcommands: ``podplayer parse``, ``podplayer play``. No Qt import at module level."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from podplayer import __version__
+from podplayer.core import pages
+from podplayer.core.errors import PodplayerError
+from podplayer.core.fetch import fetch, is_web_url
+from podplayer.core.model import Podcast
+from podplayer.core.timecode import format_ms, seconds
+
+COMMANDS = frozenset({"parse", "play"})
+
+
+def load(source: str) -> Podcast:
+    """A Podcast from a path or an http(s) URL. Raises PodplayerError."""
+    if is_web_url(source):
+        response = fetch(source)
+        name = Path(urlsplit(response.url).path).name or urlsplit(response.url).netloc
+        text = pages.decode(response.body, name=name)
+        return pages.parse_text(text, name=name, url=response.url)
+    return pages.load_source(Path(source))
+
+
+def podcast_json(podcast: Podcast) -> dict[str, Any]:
+    """The ``parse --json`` contract of DESIGN.md: seconds, not milliseconds."""
+    return {
+        "podcast": {"title": podcast.title, "description": podcast.description},
+        "episodes": [
+            {
+                "number": ep.number,
+                "title": ep.title,
+                "audio": ep.audio,
+                "duration": seconds(ep.duration_ms),
+                "chapters": [{"start": seconds(c.start_ms), "title": c.title} for c in ep.chapters],
+                "links": [{"label": link.label, "url": link.url} for link in ep.links],
+            }
+            for ep in podcast.episodes
+        ],
+    }
+
+
+def _print_text(podcast: Podcast) -> None:
+    print(podcast.title)
+    for ep in podcast.episodes:
+        number = f"{ep.number}: " if ep.number is not None else ""
+        print(f"\n{number}{ep.title}")
+        for chapter in ep.chapters:
+            print(f"  {format_ms(chapter.start_ms, always_hours=True)}  {chapter.title}")
+        for link in ep.links:
+            label = "" if link.label == link.url else f"{link.label}: "
+            print(f"  - {label}{link.url}")
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    podcast = load(args.source)
+    if args.json:
+        json.dump(podcast_json(podcast), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        _print_text(podcast)
+    return 0
+
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    from podplayer.core.timecode import parse as parse_time
+    from podplayer.playback.headless import run_play  # Qt and libVLC only when asked
+
+    at_ms = parse_time(args.at) if args.at is not None else None
+    chapter = args.chapter - 1 if args.chapter is not None else None
+    return run_play(args.source, chapter, at_ms, args.seconds, args.output)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="podplayer", description="A chapter player for podcasts.")
+    parser.add_argument("--version", action="version", version=f"podplayer {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    parse = sub.add_parser("parse", help="print the episodes, chapters and links of a source")
+    parse.add_argument("source", help="a podcast page or show-notes file (.txt, .html), or a URL")
+    parse.add_argument("--json", action="store_true", help="print JSON")
+    parse.set_defaults(func=_cmd_parse)
+    play = sub.add_parser("play", help="play an audio file or URL without a window")
+    play.add_argument("source", help="an audio file or an http(s) URL")
+    where = play.add_mutually_exclusive_group()
+    where.add_argument(
+        "--chapter", type=int, metavar="N", help="start at chapter N (1 is the first)"
+    )
+    where.add_argument("--at", metavar="TIME", help="start at TIME (1:02:03, 75:12 or seconds)")
+    play.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds of audio")
+    play.add_argument(
+        "--output", type=Path, metavar="FILE.wav", help="write the audio to a WAV file"
+    )
+    play.set_defaults(func=_cmd_play)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; exit status 2 with a one-line message for input that can't be used."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PodplayerError as exc:
+        print(f"podplayer: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
