@@ -1,0 +1,232 @@
+"""Item models: thin read-only adapters over tuples of frozen core objects.
+
+No I/O and no parsing here: a model is handed its rows and only answers Qt's questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from podplayer.core.model import Chapter, Episode, Link, Podcast, chapter_lengths
+from podplayer.core.timecode import format_ms
+
+T = TypeVar("T")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+class Role(IntEnum):
+    """Custom data roles shared by every model here."""
+
+    OBJECT = Qt.ItemDataRole.UserRole + 1  # the core object behind the row
+    URL = Qt.ItemDataRole.UserRole + 2  # a link's address (LinkListModel)
+    START_MS = Qt.ItemDataRole.UserRole + 3  # a chapter's start, int ms (ChapterTableModel)
+
+
+def _episode_number(episode: Episode) -> str:
+    return "" if episode.number is None else str(episode.number)
+
+
+class _RowsMixin(Generic[T]):
+    """Row storage shared by the list and table adapters."""
+
+    _rows: tuple[T, ...] = ()
+
+    def item(self, row: int) -> T | None:
+        """The object at ``row``, or None when out of range."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def items(self) -> tuple[T, ...]:
+        return self._rows
+
+
+class _ListModel(_RowsMixin[T], QAbstractListModel):
+    def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows = tuple(rows)
+
+    def set_items(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        obj = self.item(index.row()) if index.isValid() else None
+        if obj is None:
+            return None
+        if role == Role.OBJECT:
+            return obj
+        return self._data(obj, role)
+
+    def _data(self, obj: T, role: int) -> Any:
+        raise NotImplementedError
+
+
+class _TableModel(_RowsMixin[T], QAbstractTableModel):
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()  # (header, alignment) per column
+
+    def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows = tuple(rows)
+
+    def set_items(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        header, alignment = self.COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return header
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        obj = self.item(index.row()) if index.isValid() else None
+        if obj is None or not 0 <= index.column() < len(self.COLUMNS):
+            return None
+        if role == Role.OBJECT:
+            return obj
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.COLUMNS[index.column()][1]
+        return self._data(obj, index.row(), index.column(), role)
+
+    def _data(self, obj: T, row: int, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+
+class PodcastListModel(_ListModel[Podcast]):
+    """Podcasts by title; the tooltip gives the episode count and the description."""
+
+    def _data(self, obj: Podcast, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return obj.title or "Untitled podcast"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            count = len(obj.episodes)
+            text = f"{count} episode" + ("" if count == 1 else "s")
+            if obj.description:
+                text += "\n\n" + _shorten(obj.description, 400)
+            return text
+        return None
+
+    def row_of(self, url: str) -> int:
+        """The row of the podcast with this ``url``, or -1."""
+        return next((i for i, p in enumerate(self._rows) if p.url == url), -1)
+
+
+class EpisodeTableModel(_TableModel[Episode]):
+    """Columns: episode number, title."""
+
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (("#", _RIGHT), ("Title", _LEFT))
+
+    def _data(self, obj: Episode, row: int, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _episode_number(obj) if column == 0 else obj.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return obj.title
+        return None
+
+
+class ChapterTableModel(_TableModel[Chapter]):
+    """Columns: start ("0:06"), title, length until the next chapter ("1:34").
+
+    The last chapter's length comes from the episode's duration; empty when that is unknown.
+    """
+
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (
+        ("Start", _RIGHT),
+        ("Title", _LEFT),
+        ("Length", _RIGHT),
+    )
+
+    def __init__(
+        self, rows: Sequence[Chapter] = (), duration_ms: int | None = None, parent: Any = None
+    ) -> None:
+        super().__init__(rows, parent)
+        self._lengths = chapter_lengths(self._rows, duration_ms)
+
+    def set_items(self, rows: Sequence[Chapter], duration_ms: int | None = None) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self._lengths = chapter_lengths(self._rows, duration_ms)
+        self.endResetModel()
+
+    def _data(self, obj: Chapter, row: int, column: int, role: int) -> Any:
+        if role == Role.START_MS:
+            return obj.start_ms
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _CHAPTER_TEXT[column](obj, self._lengths[row])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{format_ms(obj.start_ms)}  {obj.title}"
+        return None
+
+
+def _length_text(length: int | None) -> str:
+    return "" if length is None else format_ms(length)
+
+
+_CHAPTER_TEXT: tuple[Callable[[Chapter, int | None], str], ...] = (
+    lambda c, _length: format_ms(c.start_ms),
+    lambda c, _length: c.title,
+    lambda _c, length: _length_text(length),
+)
+
+
+class LinkListModel(_ListModel[Link]):
+    """Links by label; the address is the tooltip and ``Role.URL`` (a delegate shows it below)."""
+
+    def _data(self, obj: Link, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return obj.label or obj.url
+        if role in (Qt.ItemDataRole.ToolTipRole, Role.URL):
+            return obj.url
+        return None
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
