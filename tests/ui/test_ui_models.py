@@ -49,7 +49,8 @@ def test_podcast_list(podcast: Podcast) -> None:
     index = model.index(0, 0)
     assert index.data(DISPLAY) == "Test Show"
     assert index.data(Role.OBJECT) is podcast
-    assert "3 episodes" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data(Role.SUBTITLE) == "3 episodes"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "3 episodes\n\nA show about tests."
     assert model.row_of(podcast.url) == 0
     assert model.row_of("file:///elsewhere") == -1
 
@@ -92,6 +93,7 @@ def test_link_list_label_and_url(podcast: Podcast) -> None:
     assert index.data(DISPLAY) == "Caddy"
     assert index.data(Qt.ItemDataRole.ToolTipRole) == "https://engineering.fb.com/caddy"
     assert index.data(Role.URL) == "https://engineering.fb.com/caddy"
+    assert index.data(Role.SUBTITLE) == "https://engineering.fb.com/caddy"
     assert model.item(99) is None
 
 

@@ -42,7 +42,7 @@ from podplayer.ui.models import (
     PodcastListModel,
     Role,
 )
-from podplayer.ui.widgets import EmptyStateStack, LinkDelegate, MessageBar
+from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +131,11 @@ class MainWindow(QMainWindow):
         self.podcast_view.setModel(self.podcast_model)
         self.podcast_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.podcast_view.setUniformItemSizes(True)
-        self.podcast_view.setSpacing(2)
+        self.podcast_view.setItemDelegate(TwoLineDelegate(self.podcast_view))
         self.podcast_view.selectionModel().currentChanged.connect(self._on_podcast_changed)
 
         self.episode_view = _table(self.episode_model)
-        _fit_column(self.episode_view, 0, "0000")
+        _fit_column(self.episode_view, 0, "000")
         self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
 
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.link_view = QListView()
         self.link_view.setModel(self.link_model)
         self.link_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.link_view.setItemDelegate(LinkDelegate(self.link_view))
+        self.link_view.setItemDelegate(TwoLineDelegate(self.link_view))
         self.link_view.setAlternatingRowColors(True)
         self.link_view.activated.connect(self._on_link_activated)
 
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([220, 400, 580])
+        self.splitter.setSizes([190, 480, 530])
 
         self.message_bar = MessageBar()
 

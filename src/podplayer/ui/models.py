@@ -33,6 +33,7 @@ class Role(IntEnum):
     OBJECT = Qt.ItemDataRole.UserRole + 1  # the core object behind the row
     URL = Qt.ItemDataRole.UserRole + 2  # a link's address (LinkListModel)
     START_MS = Qt.ItemDataRole.UserRole + 3  # a chapter's start, int ms (ChapterTableModel)
+    SUBTITLE = Qt.ItemDataRole.UserRole + 4  # a second, dimmer line under the display text
 
 
 def _episode_number(episode: Episode) -> str:
@@ -140,17 +141,19 @@ class _TableModel(_RowsMixin[T], QAbstractTableModel):
 
 
 class PodcastListModel(_ListModel[Podcast]):
-    """Podcasts by title; the tooltip gives the episode count and the description."""
+    """Podcasts by title; the episode count is the subtitle, the description the tooltip."""
 
     def _data(self, obj: Podcast, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return obj.title or "Untitled podcast"
+        count = len(obj.episodes)
+        subtitle = f"{count} episode" + ("" if count == 1 else "s")
+        if role == Role.SUBTITLE:
+            return subtitle
         if role == Qt.ItemDataRole.ToolTipRole:
-            count = len(obj.episodes)
-            text = f"{count} episode" + ("" if count == 1 else "s")
             if obj.description:
-                text += "\n\n" + _shorten(obj.description, 400)
-            return text
+                return f"{subtitle}\n\n{_shorten(obj.description, 400)}"
+            return subtitle
         return None
 
     def row_of(self, url: str) -> int:
@@ -217,12 +220,12 @@ _CHAPTER_TEXT: tuple[Callable[[Chapter, int | None], str], ...] = (
 
 
 class LinkListModel(_ListModel[Link]):
-    """Links by label; the address is the tooltip and ``Role.URL`` (a delegate shows it below)."""
+    """Links by label; the address is the tooltip, ``Role.URL`` and the subtitle."""
 
     def _data(self, obj: Link, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return obj.label or obj.url
-        if role in (Qt.ItemDataRole.ToolTipRole, Role.URL):
+        if role in (Qt.ItemDataRole.ToolTipRole, Role.URL, Role.SUBTITLE):
             return obj.url
         return None
 

@@ -1,4 +1,4 @@
-"""Small reusable widgets: the message bar, empty-state stacks and the two-line link delegate."""
+"""Small reusable widgets: the message bar, empty-state stacks and a two-line item delegate."""
 
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ class EmptyStateStack(QStackedWidget):
         return self.currentWidget() is self.hint
 
 
-class LinkDelegate(QStyledItemDelegate):
-    """Draws a link's label with its address below in smaller, dimmer text."""
+class TwoLineDelegate(QStyledItemDelegate):
+    """Draws the display text with ``Role.SUBTITLE`` below it in smaller, dimmer text."""
 
     _PAD = 4
 
@@ -96,7 +96,7 @@ class LinkDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         metrics = option.fontMetrics
-        return QSize(200, metrics.height() * 2 + self._PAD * 2 + 1)
+        return QSize(1, metrics.height() * 2 + self._PAD * 2 + 1)  # width: elided to fit
 
     def paint(
         self,
@@ -106,13 +106,13 @@ class LinkDelegate(QStyledItemDelegate):
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        label, url = opt.text, str(index.data(Role.URL) or "")
+        title, subtitle = opt.text, str(index.data(Role.SUBTITLE) or "")
         opt.text = ""
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
-        rect: QRect = opt.rect.adjusted(6, self._PAD, -6, -self._PAD)
+        rect: QRect = opt.rect.adjusted(8, self._PAD, -8, -self._PAD)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = opt.palette
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -121,7 +121,7 @@ class LinkDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(text_role))
         painter.setFont(opt.font)
         top = QRect(rect.left(), rect.top(), rect.width(), line)
-        painter.drawText(top, Qt.AlignmentFlag.AlignVCenter, _elide(opt, label, rect.width()))
+        painter.drawText(top, Qt.AlignmentFlag.AlignVCenter, _elide(opt, title, rect.width()))
         small = opt.font
         small.setPointSizeF(small.pointSizeF() * 0.9)
         painter.setFont(small)
@@ -130,7 +130,9 @@ class LinkDelegate(QStyledItemDelegate):
             dim = palette.color(QPalette.ColorRole.PlaceholderText)
         painter.setPen(dim)
         bottom = QRect(rect.left(), rect.top() + line, rect.width(), line)
-        elided = painter.fontMetrics().elidedText(url, Qt.TextElideMode.ElideMiddle, rect.width())
+        elided = painter.fontMetrics().elidedText(
+            subtitle, Qt.TextElideMode.ElideMiddle, rect.width()
+        )
         painter.drawText(bottom, Qt.AlignmentFlag.AlignVCenter, elided)
         painter.restore()
 
