@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from podplayer.core.model import Chapter, Podcast
+from podplayer.core.model import Chapter, Link, Podcast
 from podplayer.ui.models import (
     ChapterTableModel,
     EpisodeTableModel,
@@ -101,3 +101,15 @@ def test_out_of_range_indexes_have_no_data(podcast: Podcast) -> None:
     model = EpisodeTableModel(podcast.episodes)
     assert model.index(5, 0).data(DISPLAY) is None
     assert model.headerData(7, Qt.Orientation.Horizontal, DISPLAY) is None
+
+
+def test_a_link_without_a_label_shows_its_host() -> None:
+    model = LinkListModel(
+        (
+            Link("https://www.metacareers.com/", "https://www.metacareers.com/"),
+            Link("", "mailto:me@example.org"),
+        )
+    )
+    assert model.index(0, 0).data(DISPLAY) == "metacareers.com"
+    assert model.index(0, 0).data(Role.SUBTITLE) == "https://www.metacareers.com/"
+    assert model.index(1, 0).data(DISPLAY) == "mailto:me@example.org"

@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
         self.add_podcast(podcast)
         count = len(podcast.episodes)
+        log.info("Loaded %s: %d episodes", path, count)
         self.statusBar().showMessage(
             f"Loaded {podcast.title or path.name}: {count} episode{'' if count == 1 else 's'}",
             5000,

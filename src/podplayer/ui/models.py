@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -224,10 +225,18 @@ class LinkListModel(_ListModel[Link]):
 
     def _data(self, obj: Link, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return obj.label or obj.url
+            return _link_label(obj)
         if role in (Qt.ItemDataRole.ToolTipRole, Role.URL, Role.SUBTITLE):
             return obj.url
         return None
+
+
+def _link_label(link: Link) -> str:
+    """The label, or the host name when the notes gave only the address."""
+    if link.label and link.label.strip() != link.url:
+        return link.label
+    host = urlsplit(link.url).hostname or ""
+    return host.removeprefix("www.") or link.url
 
 
 def _shorten(text: str, limit: int) -> str:
