@@ -1,0 +1,103 @@
+"""The composition root: what ``podplayer`` does with its command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("podplayer.core.pages", exc_type=ImportError)
+
+from podplayer import __version__
+from podplayer.app import build_parser, main
+
+
+def _run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+def test_version_needs_no_display(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"podplayer {__version__}"
+
+
+def test_help_names_the_headless_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "SOURCE" in out
+    assert "parse" in out
+
+
+def test_sources_are_positional() -> None:
+    options = build_parser().parse_args(["a.txt", "b.html"])
+    assert options.sources == ["a.txt", "b.html"]
+
+
+def test_subcommands_run_without_importing_qt(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Episode 1\nIntro 0:00\nMain part 5:00\nOutro 30:00\n", encoding="utf-8")
+    code = (
+        "import sys; from podplayer.app import main; rc = main(sys.argv[1:]); "
+        "qt = sorted(m for m in sys.modules if m.startswith('PySide6')); "
+        "print('QT', qt, file=sys.stderr); sys.exit(rc)"
+    )
+    done = _run_python(code, "parse", str(notes), "--json")
+    assert done.returncode == 0, done.stderr
+    chapters = json.loads(done.stdout)["episodes"][0]["chapters"]
+    assert [c["title"] for c in chapters] == ["Intro", "Main part", "Outro"]
+    assert "QT []" in done.stderr
+
+    broken = _run_python(code, "parse", str(tmp_path / "missing.txt"))
+    assert broken.returncode == 2
+    assert "QT []" in broken.stderr
+
+
+def test_a_broken_file_leaves_the_app_running(tmp_path: Path) -> None:
+    """A whole process, offscreen: a bad file is reported, the window stays, SIGTERM exits 0."""
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x00\x01\x02 not text")
+    log = tmp_path / "app.log"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PODPLAYER_LOG": "INFO",
+    }
+    with log.open("w") as stderr:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "podplayer", str(binary), str(tmp_path / "missing.txt")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and log.read_text().count("Could not load") < 2:
+            time.sleep(0.1)
+        output = log.read_text()
+        assert output.count("Could not load") == 2, output
+        assert "binary.txt" in output
+        assert "missing.txt" in output
+        assert app.poll() is None, "the app quit after a bad file"
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(15) == 0
+        assert "Traceback" not in log.read_text()
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
