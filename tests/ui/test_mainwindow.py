@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QDesktopServices
 
+from podplayer import __version__
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Podcast
 from podplayer.ui.loader import SourceLoader
@@ -63,7 +64,7 @@ def test_loaded_podcast_is_listed_with_first_episode_selected(
     assert window.current_podcast() == podcast
     assert window.current_episode() == podcast.episodes[0]
     assert window.episode_title.text() == "How to Build a Mixed Reality Headset"
-    assert "Episode 2" in window.episode_info.text()
+    assert window.episode_info.text() == "Episode 2 · 35:00 · 3 chapters"
     assert window.chapter_model.rowCount() == 3
     assert window.chapter_model.index(0, 0).data() == "0:06"
     assert window.chapters_caption.text() == "Chapters (3, from the show notes)"
@@ -221,6 +222,44 @@ def test_menus_offer_open_quit_and_about(make_window: WindowFactory) -> None:
     assert window.open_action.text() == "&Open…"
     window.quit_action.trigger()
     assert not window.isVisible()
+
+
+def test_open_loads_the_chosen_files(
+    qtbot: Any, make_window: WindowFactory, podcast: Podcast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = ["/notes/a.txt"]
+    monkeypatch.setattr(
+        "podplayer.ui.mainwindow.QFileDialog.getOpenFileNames",
+        lambda *_args: (chosen, ""),
+    )
+    loaded: list[Path] = []
+
+    def load(path: Path) -> Podcast:
+        loaded.append(path)
+        return podcast
+
+    window = make_window(load)
+    with qtbot.waitSignal(window.podcast_loaded, timeout=5000):
+        window.open_action.trigger()
+    assert loaded == [Path("/notes/a.txt")]
+
+    chosen.clear()  # a cancelled dialog loads nothing
+    window.open_action.trigger()
+    assert not window.loader.busy
+
+
+def test_about_names_the_version(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "podplayer.ui.mainwindow.QMessageBox.about",
+        lambda _parent, _title, text: shown.append(text),
+    )
+    window = make_window(lambda _p: Podcast("u", "t"))
+    window.about_action.trigger()
+    assert shown
+    assert __version__ in shown[0]
 
 
 def test_the_bundled_sample_loads(qtbot: Any, make_window: WindowFactory, url_trap: Any) -> None:

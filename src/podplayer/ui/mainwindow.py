@@ -57,7 +57,9 @@ _SOURCE_NAMES: dict[str, str] = {
     ChapterSource.USER: "your own marks",
 }
 
-NO_PODCASTS = "No podcasts yet.\nUse File → Open… to add a podcast page or show-notes file."
+NO_PODCASTS = (
+    "No podcasts yet.\n\nUse File → Open… to add a podcast page or an episode's show notes."
+)
 NO_EPISODES = "This podcast has no episodes."
 NO_EPISODE = "Select an episode to see its chapters and links."
 NO_CHAPTERS = "No chapters found in this episode's notes."
@@ -366,11 +368,11 @@ class MainWindow(QMainWindow):
     def _show_episode(self, episode: Episode | None) -> None:
         if episode is None:
             self.episode_title.setText("")
-            self.episode_info.setText(NO_EPISODE if self.podcast_model.rowCount() else "")
+            self.episode_info.setText("")
             self.chapter_model.set_items(())
             self.link_model.set_items(())
-            self.chapter_stack.set_empty(True, NO_EPISODE)
-            self.link_stack.set_empty(True, NO_EPISODE)
+            self.chapter_stack.set_empty(True, NO_EPISODE if self.podcast_model.rowCount() else "")
+            self.link_stack.set_empty(True, "")
             self.chapters_caption.setText("Chapters")
             self.links_caption.setText("Links")
             return
@@ -425,7 +427,8 @@ def _episode_info(episode: Episode) -> str:
         parts.append(format_ms(episode.duration_ms))
     count = len(episode.chapters)
     parts.append(f"{count} chapter{'' if count == 1 else 's'}" if count else "no chapters")
-    return " · ".join(parts)
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def _chapters_caption(chapters: tuple[Chapter, ...]) -> str:

@@ -72,6 +72,7 @@ class EmptyStateStack(QStackedWidget):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         self.hint.setMargin(16)
+        self.hint.setFrameShape(QFrame.Shape.StyledPanel)  # same outline as the view it stands for
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.hint.setAutoFillBackground(True)
         self.hint.setBackgroundRole(QPalette.ColorRole.Base)
