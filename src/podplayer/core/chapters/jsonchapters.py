@@ -1,0 +1,102 @@
+"""Podcast 2.0 JSON chapters (the file a ``<podcast:chapters url=...>`` points at).
+
+``{"version": "1.2.0", "chapters": [{"startTime": 12.5, "title": "...", "endTime": 60,
+"img": "...", "url": "...", "toc": false}, ...]}``; times are float seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from typing import Any
+
+from podplayer.core.errors import ParseError
+from podplayer.core.model import Chapter, ChapterSource
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 16 * 1024 * 1024
+
+
+def _seconds_to_ms(value: Any) -> int | None:
+    """Milliseconds from a JSON number (or a numeric string, as some generators write)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        return None
+    if value > 10**9:  # beyond 30 years: not a position
+        return None
+    return round(value * 1000)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def parse_json_chapters(data: bytes) -> tuple[Chapter, ...]:
+    """Jump points from a Podcast 2.0 chapters file, sorted by start (ms).
+
+    Entries with ``"toc": false`` are not jump points and are dropped; ``endTime``, ``img`` and
+    ``url`` are kept (as ``end_ms``, ``image``, ``url``). An empty or placeholder file (no bytes,
+    ``{}``, ``null``, ``{"chapters": []}``) gives ``()``. Entries without a usable ``startTime`` are
+    skipped. Raises ParseError for bytes that are not JSON or not a chapters document.
+    """
+    if len(data) > MAX_BYTES:
+        raise ParseError("This chapters file is too large to be a chapters file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParseError("This chapters file is not UTF-8 text") from None
+    if not text.strip():
+        return ()
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(f"This chapters file is not valid JSON: {exc}") from None
+    if doc is None or doc in ({}, []):
+        return ()
+    entries: Any
+    if isinstance(doc, dict):
+        if "chapters" not in doc:
+            raise ParseError("This JSON file has no “chapters” list")
+        entries = doc["chapters"]
+    else:
+        entries = doc  # a bare list, as a few generators write
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        raise ParseError("The “chapters” entry of this file is not a list")
+    chapters: list[Chapter] = []
+    usable = 0
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        start_ms = _seconds_to_ms(entry.get("startTime"))
+        if start_ms is None:
+            continue
+        usable += 1
+        if entry.get("toc") is False:
+            continue
+        end_ms = _seconds_to_ms(entry.get("endTime"))
+        if end_ms is not None and end_ms <= start_ms:
+            end_ms = None
+        chapters.append(
+            Chapter(
+                start_ms=start_ms,
+                title=_text(entry.get("title")) or "",
+                end_ms=end_ms,
+                url=_text(entry.get("url")),
+                image=_text(entry.get("img")),
+                source=ChapterSource.JSON,
+            )
+        )
+    if entries and not usable:
+        raise ParseError("No entry of this chapters file has a start time")
+    chapters.sort(key=lambda c: c.start_ms)
+    return tuple(chapters)

@@ -1,0 +1,331 @@
+"""RSS 2.0 and Atom podcast feeds -> :class:`~podplayer.core.model.Podcast`.
+
+podcastparser (a SAX table of element paths) does the reading; this module drives it with
+defusedxml's expat reader, so a feed can neither pull external entities nor declare entity
+bombs, and turns its dicts into our frozen model. The table is copied per parse because
+podcastparser's targets keep per-element state on shared instances, which would race when
+two worker threads parse feeds at once.
+
+Besides the model, :func:`read_feed` gives per-episode extras the model has no room for: the
+``podcast:chapters`` JSON URL (fetched by the caller) and each chapter source found in the feed,
+so a window can offer a switch between them.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, BinaryIO, ClassVar
+from urllib.parse import urlsplit
+from xml.sax import SAXException
+from xml.sax.handler import feature_external_ges, feature_external_pes
+
+import podcastparser
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import create_parser
+
+from podplayer.core.chapters.psc import chapters_from_attributes, parse_npt
+from podplayer.core.errors import FeedError, TimecodeError
+from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, with_source
+
+log = logging.getLogger(__name__)
+
+__all__ = ["FeedInfo", "chapter_urls", "looks_like_feed", "parse_feed", "read_feed", "split_number"]
+
+_PODCAST_NS_EXTRA = {
+    # The namespace URI the Podcast Index publishes today; podcastparser knows only the old one.
+    "https://podcastindex.org/namespace/1.0": "podcast",
+    "http://podcastindex.org/namespace/1.0": "podcast",
+}
+
+_NUMBERED_TITLE = re.compile(
+    r"^(?:(?:episode|ep\.?)\s*|\#)?(?P<num>\d{1,5})\s*(?::|\s[-–—|])\s+(?P<title>\S.*)$",
+    re.IGNORECASE,
+)
+
+_PROLOG = re.compile(
+    rb"""\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*""", re.DOTALL | re.I
+)
+_FEED_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed)[\s>/]")
+
+
+def split_number(title: str) -> tuple[int | None, str]:
+    """("68: How to Build", ...) -> (68, "How to Build"); other titles are kept whole.
+
+    >>> split_number("68: How to Build a Mixed Reality Headset")
+    (68, 'How to Build a Mixed Reality Headset')
+    >>> split_number("Episode 12 - Ads")
+    (12, 'Ads')
+    >>> split_number("2024: a look back")
+    (None, '2024: a look back')
+    """
+    match = _NUMBERED_TITLE.match(title.strip())
+    # Four-digit numbers from 1900 on are years far more often than episode numbers.
+    if match and not 1900 <= int(match["num"]) <= 2100:
+        return int(match["num"]), match["title"].strip()
+    return None, title.strip()
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """True when the first bytes of a document open an RSS or Atom root element.
+
+    >>> looks_like_feed(b'<?xml version="1.0"?>\\n<rss version="2.0"><channel>')
+    True
+    >>> looks_like_feed(b'<feed xmlns="http://www.w3.org/2005/Atom">')
+    True
+    >>> looks_like_feed(b"<!DOCTYPE html><html>")
+    False
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            head = head.decode("utf-16", errors="ignore").encode()
+        except UnicodeError:
+            return False
+    head = head.removeprefix(b"\xef\xbb\xbf")[:8192]
+    prolog = _PROLOG.match(head)
+    rest = head[prolog.end() if prolog else 0 :]
+    return _FEED_ROOT.match(rest) is not None
+
+
+class _Namespace(podcastparser.Namespace):  # type: ignore[misc]
+    NAMESPACES: ClassVar[dict[str, str]] = {
+        **podcastparser.Namespace.NAMESPACES,
+        **_PODCAST_NS_EXTRA,
+    }
+
+    def map(self, name: str) -> str:
+        """podcastparser's mapping, minus its warning per element for undeclared prefixes,
+        which many real feeds have (``itunes:`` without ``xmlns:itunes``)."""
+        prefix, sep, local = name.rpartition(":")
+        uri = self.lookup(prefix)
+        if uri is None:
+            return name
+        known = self.NAMESPACES.get(uri)
+        if known is None:
+            return f"!{prefix}:{local}" if sep else local
+        return f"{known}:{local}"
+
+
+class _PscChapter(podcastparser.Target):  # type: ignore[misc]
+    """Keeps the raw attributes; :mod:`.chapters.psc` reads them with their milliseconds."""
+
+    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
+        handler.episodes[-1].setdefault("_psc", []).append(dict(attrs))
+
+
+class _Duration(podcastparser.Target):  # type: ignore[misc]
+    WANT_TEXT = True
+
+    def end(self, handler: _Handler, text: str) -> None:
+        handler.episodes[-1]["_duration_ms"] = _duration_ms(text)
+
+
+class _ItemLink(podcastparser.EpisodeAttrRelativeLink):  # type: ignore[misc]
+    """``<link rel="enclosure" href=...>`` in an RSS item, as the Podlove spec example writes."""
+
+    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
+        if attrs.get("rel") == "enclosure" and attrs.get("href"):
+            podcastparser.AtomLink().start(handler, attrs)
+
+
+def _duration_ms(text: str) -> int | None:
+    """itunes:duration in ms: "1:02:03", "3723", "3723.5"; unreadable or zero -> None."""
+    try:
+        ms = parse_npt(text)
+    except TimecodeError:
+        ms = int(podcastparser.parse_time(text)) * 1000
+    return ms or None
+
+
+def _build_mapping() -> dict[str, Any]:
+    mapping: dict[str, Any] = copy.deepcopy(podcastparser.MAPPING)
+    for root in ("rss/channel/item", "atom:feed/atom:entry"):
+        mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
+        mapping[f"{root}/itunes:duration"] = _Duration()
+        mapping[f"{root}/podcast:chapters"] = podcastparser.EpisodeAttrFromUrl("chapters_json_url")
+    mapping["rss/channel/item/link"] = _ItemLink("link")
+    mapping["atom:feed/atom:entry/atom:summary"] = podcastparser.EpisodeAttr(
+        "description", podcastparser.squash_whitespace_not_nl, overwrite=False
+    )
+    return mapping
+
+
+class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
+    namespace: _Namespace | None
+    text: list[str] | None
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, 0)
+        self.mapping = _build_mapping()
+        self.roots = {path.split("/")[0] for path in self.mapping}
+
+    # The two methods below are podcastparser's, reading our mapping and namespaces.
+    def startElement(self, name: str, attrs: Mapping[str, str]) -> None:  # noqa: N802
+        self.namespace = _Namespace(attrs, self.namespace)
+        name = self.namespace.map(name)
+        if not self.path_stack and name not in self.roots:
+            raise podcastparser.FeedParseError(
+                msg=f"its root element is <{name}>, not <rss> or <feed>",
+                exception=None,
+                locator=self._locator,
+            )
+        self.path_stack.append(name)
+        target = self.mapping.get("/".join(self.path_stack))
+        if target is not None:
+            target.start(self, attrs)
+            if target.WANT_TEXT:
+                self.text = []
+
+    def endElement(self, name: str) -> None:  # noqa: N802
+        target = self.mapping.get("/".join(self.path_stack))
+        if target is not None:
+            content = "".join(self.text) if self.text is not None else ""
+            target.end(self, content)
+            self.text = None
+        if self.namespace is not None:
+            self.namespace = self.namespace.parent
+        self.path_stack.pop()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """A parsed feed: the model plus per-episode extras keyed by episode guid.
+
+    ``chapter_urls``: the ``podcast:chapters`` JSON URL of each episode that has one (absolute).
+    ``chapter_sources``: every chapter list the feed itself holds per episode, by source name
+    (``"psc"``, ``"shownotes"``); the episode's ``chapters`` is the preferred one of them.
+    """
+
+    podcast: Podcast
+    chapter_urls: Mapping[str, str] = field(default_factory=dict)
+    chapter_sources: Mapping[str, Mapping[str, tuple[Chapter, ...]]] = field(default_factory=dict)
+
+
+def _shownotes(notes: str, duration_ms: int | None) -> tuple[tuple[Chapter, ...], tuple[Link, ...]]:
+    try:
+        from podplayer.core.shownotes import parse_shownotes
+    except ImportError:  # the show-notes engine is optional until it lands
+        return (), ()
+
+    result = parse_shownotes(notes, duration_ms=duration_ms)
+    return tuple(result.chapters), tuple(result.links)
+
+
+def _audio_url(enclosures: list[dict[str, Any]], allow_file: bool) -> str | None:
+    """The first audio/video enclosure (else the first) whose scheme the player may open."""
+    allowed = ("http", "https", "file") if allow_file else ("http", "https")
+    usable = [e for e in enclosures if e.get("url") and urlsplit(e["url"]).scheme in allowed]
+    for enclosure in usable:
+        if str(enclosure.get("mime_type", "")).startswith(("audio/", "video/")):
+            return str(enclosure["url"])
+    return str(usable[0]["url"]) if usable else None
+
+
+def _published(timestamp: Any) -> datetime | None:
+    if not timestamp:
+        return None
+    try:
+        return datetime.fromtimestamp(int(timestamp), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _episode(
+    entry: dict[str, Any], allow_file: bool
+) -> tuple[Episode, str | None, dict[str, tuple[Chapter, ...]]]:
+    title_number, title = split_number(str(entry.get("title", "")))
+    number = entry.get("number") if isinstance(entry.get("number"), int) else title_number
+    if number is not None and title_number not in (None, number):
+        title = str(entry.get("title", "")).strip()  # "3: ..." in episode 12 is not a prefix
+    duration_ms: int | None = entry.get("_duration_ms")
+    description = str(entry.get("description_html") or entry.get("description") or "")
+    sources: dict[str, tuple[Chapter, ...]] = {}
+    psc = chapters_from_attributes(entry.get("_psc", ()))
+    if psc:
+        sources[ChapterSource.PSC] = psc
+    notes_chapters, links = _shownotes(description, duration_ms) if description else ((), ())
+    if notes_chapters:
+        sources[ChapterSource.SHOWNOTES] = with_source(notes_chapters, ChapterSource.SHOWNOTES)
+    chapters = psc or sources.get(ChapterSource.SHOWNOTES, ())
+    episode = Episode(
+        guid=str(entry["guid"]),
+        number=number,
+        title=title,
+        published=_published(entry.get("published")),
+        duration_ms=duration_ms,
+        audio_url=_audio_url(entry.get("enclosures", []), allow_file),
+        description=description.strip(),
+        chapters=chapters,
+        links=links,
+    )
+    json_url = entry.get("chapters_json_url")
+    return episode, (str(json_url) if json_url else None), sources
+
+
+def read_feed(stream: BinaryIO | bytes, url: str) -> FeedInfo:
+    """Parse an RSS 2.0 or Atom podcast feed; never fetches anything.
+
+    ``url`` is where the feed came from: relative links resolve against it, and it names the
+    podcast when the feed has no title. Enclosures are kept only for http(s) (and file: when the
+    feed itself is a local file). Durations and chapter starts are int ms; ``published`` is an
+    aware UTC datetime. Raises FeedError (message for a listener) when the bytes are not a
+    feed, are not well-formed XML, or declare entities.
+    """
+    if isinstance(stream, bytes | bytearray | memoryview):
+        stream = io.BytesIO(bytes(stream))
+    handler = _Handler(url)
+    # Entity declarations are refused outright; an external DTD (old RSS 0.91 feeds name
+    # Netscape's) is tolerated but never fetched, as external general entities stay off.
+    parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
+    parser.setFeature(feature_external_ges, False)
+    parser.setFeature(feature_external_pes, False)
+    parser.setContentHandler(handler)
+    try:
+        parser.parse(stream)
+    except DefusedXmlException as exc:
+        raise FeedError(
+            f"This feed declares XML entities, which podplayer refuses to read ({exc})"
+        ) from None
+    except SAXException as exc:
+        raise FeedError(f"This is not a podcast feed: {exc.getMessage()}") from None
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
+        log.warning("podcastparser failed on %s", url, exc_info=True)
+        raise FeedError(f"This is not a podcast feed: {exc}") from None
+    data: dict[str, Any] = handler.data
+    allow_file = urlsplit(url).scheme in ("file", "")
+    episodes: list[Episode] = []
+    urls: dict[str, str] = {}
+    sources: dict[str, Mapping[str, tuple[Chapter, ...]]] = {}
+    for entry in data.get("episodes", []):
+        episode, json_url, found = _episode(entry, allow_file)
+        episodes.append(episode)
+        if json_url:
+            urls[episode.guid] = json_url
+        if found:
+            sources[episode.guid] = found
+    podcast = Podcast(
+        url=url,
+        title=str(data.get("title") or ""),
+        description=str(data.get("description") or ""),
+        image=data.get("cover_url") or None,
+        episodes=tuple(episodes),
+    )
+    return FeedInfo(podcast=podcast, chapter_urls=urls, chapter_sources=sources)
+
+
+def parse_feed(stream: BinaryIO | bytes, url: str) -> Podcast:
+    """The :class:`Podcast` of a feed (see :func:`read_feed`). Raises FeedError."""
+    return read_feed(stream, url).podcast
+
+
+def chapter_urls(stream: BinaryIO | bytes, url: str) -> dict[str, str]:
+    """``{episode guid: podcast:chapters JSON URL}`` of a feed. Raises FeedError.
+
+    Parses the whole feed; when the Podcast is needed too, call :func:`read_feed` once.
+    """
+    return dict(read_feed(stream, url).chapter_urls)
