@@ -1,0 +1,848 @@
+"""Chapters and links found in show notes (plain text or HTML).
+
+Show notes carry chapter lists in many layouts: one per line or run together on one line, the time
+before or after the title, in brackets or bold, in HTML lists or as ``#t=`` anchors. This module
+finds the one list that is meant as chapters and ignores times that are not jump points (clock
+times, aspect ratios, bible verses, times inside URLs, a lone time in a sentence). It also lists
+every http(s) link with the best human label the notes give it.
+
+Everything here is pure: it never fetches, never imports Qt, and never raises anything but
+:class:`~podplayer.core.errors.PodplayerError` (in practice nothing at all).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import html
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from podplayer.core import timecode
+from podplayer.core.errors import ParseError, TimecodeError
+from podplayer.core.model import Chapter, ChapterSource, Link
+
+__all__ = [
+    "ShowNotes",
+    "find_chapters",
+    "find_links",
+    "html_to_text",
+    "looks_like_html",
+    "parse_shownotes",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowNotes:
+    """What the notes say: readable text, the chapter list and the links.
+
+    ``chapters`` are sorted by start (int ms), ``end_ms`` None, source ``"shownotes"``;
+    ``links`` are http(s) links in order of first appearance, one per URL.
+    """
+
+    text: str
+    chapters: tuple[Chapter, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+
+# Words that introduce a chapter list. Matched case-insensitively; a trailing colon is eaten.
+_CHAPTER_HEADINGS = (
+    r"time\s?stamps?",
+    r"time\s?codes?",
+    r"time\s?line",
+    r"chapters?(?:\s+markers?)?",
+    r"episode\s+chapters",
+    r"show\s?notes",
+    r"track\s?list(?:ing)?",
+    r"set\s?list",
+    r"table\s+of\s+contents",
+    r"contents",
+    r"kapitel",
+    r"sprungmarken",
+    r"zeitmarken",
+)
+# Words that introduce a list of links; never part of a link label.
+_LINK_HEADINGS = (
+    r"(?:show|episode)\s+links",
+    r"links?\s+(?:mentioned|from\s+(?:the|this)\s+(?:show|episode))",
+    r"links?",
+    r"mentioned(?:\s+in\s+(?:this|the)\s+(?:episode|show))?",
+    r"resources",
+    r"references",
+    r"show\s?notes",
+    r"further\s+reading",
+)
+
+_TIME_SUFFIXES = (
+    r"[ap]\.?\s?m\b\.?",
+    r"(?:[ecmp][sd]?t|gmt|utc|bst|ces?t|ist|aest|aedt|jst|uhr|o['’]clock|hrs?|h|hours?)\b",
+    r"(?:local\s+time|your\s+time)\b",
+)
+_RATIO_WORDS = r"(?:aspect|ratio|widescreen|format|display|screen|crop)\b"
+_RANGE_WORDS = r"(?:-|–|—|to|until|till|bis)"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Bible books whose name is not also a common first name: "Genesis 1:10" is always a verse.
+_BOOKS = _words(
+    """genesis gen exodus exod leviticus lev deuteronomy deut psalm psalms ps psa proverbs prov
+    ecclesiastes eccl eccles isaiah isa jeremiah jer lamentations lam ezekiel ezek hosea obadiah
+    habakkuk zephaniah haggai zechariah malachi matt mt mk lk jn romans rom corinthians cor
+    galatians gal ephesians eph philippians phil colossians col thessalonians thess hebrews heb
+    revelation revelations rev nehemiah neh chronicles chron chr sirach maccabees"""
+)
+# Books that are also names ("Interview with John 12:30"): a verse only with a verse-like context.
+_NAME_BOOKS = _words(
+    """john mark luke matthew james peter jude job acts numbers judges kings daniel joel amos
+    jonah micah nahum ruth esther titus timothy samuel joshua ezra philemon song songs"""
+)
+_VERSE_WORDS = (
+    dict.fromkeys(_BOOKS, "book")
+    | dict.fromkeys(_NAME_BOOKS, "name")
+    | {"ratio": "ratio", "aspect": "ratio", "of": "of"}
+)
+
+# --------------------------------------------------------------------------------------------
+# Regular expressions (all compiled once; none can backtrack badly on long input)
+
+_URL_BODY = r"https?://[^\s<>\"“”‘’«»`]+"
+_TIME = (
+    r"(?<![\w:/=.,@])"
+    r"(?:(?P<h>\d{1,2}):(?P<hm>[0-5]\d)|(?P<m>\d{1,3})):(?P<s>[0-5]\d)"
+    r"(?:[.,](?P<f>\d{1,3}))?"
+    r"(?![\w:]|[.,]\d)"
+)
+_TIME_AT = re.compile(_TIME)
+_COLON = re.compile(r":(?=[0-5]\d)")
+_URL = re.compile(_URL_BODY)
+_AFTER_TIME = re.compile(
+    rf"[ \t\u00a0\u202f]*(?:(?P<clock>{'|'.join(_TIME_SUFFIXES)})|(?P<ratio>{_RATIO_WORDS})"
+    rf"|(?P<range>{_RANGE_WORDS})[ \t\u00a0\u202f]*(?=\d)|(?P<verse>[-–—]\d|[,;]\s?\d{{1,2}}\b(?!:)"
+    r"|\s*\(?(?:esv|kjv|niv|nasb|nkjv|nlt|rsv|nrsv|csb|msg)\b))",
+    re.IGNORECASE,
+)
+_CHAPTER_HEADING = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(_CHAPTER_HEADINGS)})(?![\w-])[ \t]*:?", re.IGNORECASE
+)
+_LINK_HEADING_START = re.compile(
+    rf"^(?:{'|'.join(_LINK_HEADINGS)}|{'|'.join(_CHAPTER_HEADINGS)})(?![\w-])\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_HEADING_START = re.compile(
+    rf"^(?:{'|'.join(_CHAPTER_HEADINGS)})(?![\w-])\s*[:\-–—]?\s*", re.IGNORECASE
+)
+_LINK_HEADING_ANY = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(_LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
+)
+# The last sentence end in a stretch of text (greedy .* finds the last one in one match).
+_LAST_SENTENCE_END = re.compile(r".*[.!?][\"”’)]?\s", re.DOTALL)
+_FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
+_NUMBER_BULLET = re.compile(r"^(?:\d{1,3}[.)]|[ivx]{1,4}\.)\s+", re.IGNORECASE)
+_T_FRAGMENT = re.compile(
+    r"[#&?]t=(?:(?P<clock>\d+(?::\d{1,2}){0,2}(?:\.\d+)?)"
+    r"|(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?)(?:[,&]|$)",
+    re.IGNORECASE,
+)
+_HTML_HINT = re.compile(
+    r"<(?:/?(?:p|br|a|div|span|li|ul|ol|b|strong|em|i|u|h[1-6]|img|table|tr|td|th|blockquote"
+    r"|pre|code|hr|section|article|small|sup|sub|dl|dt|dd|figure|iframe|font)\b[^<>]*|!--)>?"
+    r"|&(?:amp|lt|gt|quot|apos|nbsp|ndash|mdash|hellip|rsquo|lsquo|rdquo|ldquo|#\d{1,7}"
+    r"|#x[0-9a-f]{1,6});",
+    re.IGNORECASE,
+)
+_TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
+    r"|<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)(?P<attrs>(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)/?>"
+    r"|<[!?][^<>]*>",
+    re.DOTALL,
+)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.IGNORECASE)
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2007\u202f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+
+_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre"}
+    | {"hr", "section", "article", "figure"}
+)
+_LINE_TAGS = frozenset({"br", "div", "li", "tr", "dt", "dd", "header", "footer", "nav", "aside"})
+
+# Characters trimmed from titles and labels where they meet a time, a bullet or a separator.
+_LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]=→,;"
+_TRAIL_JUNK = " \t\n-–—|:~<«‹•·*_([=→,;@"
+_QUOTES = (("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'"), ("«", "»"), ("„", "“"), ("„", "”"))
+_URL_TRAIL = ".,;:!?'\"”’»›*"
+_MAX_TITLE = 200
+_MAX_LABEL = 160
+_PROSE_TITLE = 120
+
+
+# --------------------------------------------------------------------------------------------
+# HTML to text
+
+
+@dataclass(slots=True)
+class _Anchor:
+    href: str
+    start: int | None = None
+    end: int = 0
+
+
+@dataclass(slots=True)
+class _Text:
+    """Readable text built chunk by chunk, remembering where each anchor's text landed."""
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    pending: int = 0
+    line_start: bool = True
+    space: bool = False
+    anchors: list[_Anchor] = field(default_factory=list)
+    open_anchor: _Anchor | None = None
+
+    def text(self, chunk: str) -> None:
+        chunk = _WHITESPACE.sub(" ", _ZERO_WIDTH.sub("", chunk))
+        if self.pending and self.length and chunk.strip():
+            if self.space:
+                self.parts[-1] = self.parts[-1][:-1]
+                self.length -= 1
+            self.parts.append("\n" * self.pending)
+            self.length += self.pending
+            self.line_start, self.space = True, False
+        if chunk.strip():
+            self.pending = 0
+        if self.line_start or self.space:
+            chunk = chunk.lstrip(" ")
+        if not chunk:
+            return
+        if self.open_anchor is not None and self.open_anchor.start is None and chunk.strip():
+            self.open_anchor.start = self.length + (len(chunk) - len(chunk.lstrip(" ")))
+        self.parts.append(chunk)
+        self.length += len(chunk)
+        self.line_start = False
+        self.space = chunk.endswith(" ")
+
+    def brk(self, lines: int) -> None:
+        if self.length:
+            self.pending = max(self.pending, lines)
+
+    def open_a(self, href: str) -> None:
+        self.close_a()
+        self.open_anchor = _Anchor(href)
+
+    def close_a(self) -> None:
+        anchor = self.open_anchor
+        if anchor is not None:
+            if anchor.start is not None:
+                anchor.end = self.length
+                self.anchors.append(anchor)
+            self.open_anchor = None
+
+    def result(self) -> tuple[str, list[_Anchor]]:
+        self.close_a()
+        text = "".join(self.parts).rstrip()
+        for anchor in self.anchors:
+            anchor.end = min(anchor.end, len(text))
+        return text, self.anchors
+
+
+def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
+    out = _Text()
+    skip: str | None = None
+    pos = 0
+    for match in _TAG.finditer(markup):
+        if skip is None and match.start() > pos:
+            out.text(html.unescape(markup[pos : match.start()]))
+        pos = match.end()
+        name = (match["name"] or "").lower()
+        if skip is not None:
+            if match["close"] and name == skip:
+                skip = None
+            continue
+        if match["cdata"] is not None:
+            out.text(match["cdata"])
+            continue
+        if not name:
+            continue
+        closing = bool(match["close"])
+        if name in _SKIP_TAGS and not closing and not match.group(0).endswith("/>"):
+            skip = name
+        elif name == "a":
+            if closing:
+                out.close_a()
+            else:
+                href = _HREF.search(match["attrs"] or "")
+                value = next((g for g in href.groups() if g is not None), "") if href else ""
+                out.open_a(html.unescape(value).strip())
+        elif name in _PARAGRAPH_TAGS:
+            out.brk(2)
+        elif name in _LINE_TAGS:
+            out.brk(1)
+            if name == "li" and not closing:
+                out.text("• ")
+        elif name in {"td", "th"}:
+            out.text(" ")
+    if skip is None and pos < len(markup):
+        out.text(html.unescape(markup[pos:]))
+    return out.result()
+
+
+def looks_like_html(notes: str) -> bool:
+    """True when ``notes`` contains HTML tags or entities (``<p>``, ``<br/>``, ``&amp;``...).
+
+    >>> looks_like_html("<p>Intro <b>0:06</b></p>"), looks_like_html("a < b and 3 > 2")
+    (True, False)
+    """
+    return _HTML_HINT.search(notes) is not None
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text from HTML: paragraphs become blank lines, ``<br>``/``<li>`` new lines.
+
+    Entities are decoded, scripts and styles dropped, whitespace collapsed. Never raises.
+
+    >>> html_to_text("<p>Tom &amp; Jerry</p><p>0:06 Intro<br>1:40 Topic</p>")
+    'Tom & Jerry\\n\\n0:06 Intro\\n1:40 Topic'
+    """
+    return _convert_html(html)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Chapters
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    ms: int
+    title: str = ""  # set for #t= anchors, whose own text is the title
+    anchor: bool = False
+
+
+@dataclass(slots=True)
+class _Candidate:
+    ms: int
+    title: str
+    entry: int  # where this chapter's part of the notes begins
+    token: int
+    heading: bool = False
+
+
+def _ms(match: re.Match[str]) -> int:
+    hours = match["h"]
+    minutes = int(hours) * 60 + int(match["hm"]) if hours is not None else int(match["m"])
+    frac = match["f"] or ""
+    millis = int(frac.ljust(3, "0")) if frac else 0
+    return (minutes * 60 + int(match["s"])) * 1000 + millis
+
+
+def _fragment_ms(href: str) -> int | None:
+    match = _T_FRAGMENT.search(href)
+    if match is None:
+        return None
+    if match["clock"]:
+        try:
+            return timecode.parse(match["clock"])
+        except TimecodeError:
+            return None
+    if not (match["h"] or match["m"] or match["s"]):
+        return None
+    secs = int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + float(match["s"] or 0)
+    return round(secs * 1000)
+
+
+def _is_verse_or_ratio(text: str, start: int, after: re.Match[str] | None) -> bool:
+    if start < 2 or not text[start - 1].isspace():
+        return False
+    space = text.rfind(" ", max(0, start - 24), start - 1)
+    kind = _VERSE_WORDS.get(text[space + 1 : start - 1].rstrip(".").lower())
+    if kind is None:
+        return False
+    if kind == "name":
+        ordinal = text[max(0, space - 3) : space].strip() in {"1", "2", "3", "I", "II", "III"}
+        return ordinal or (after is not None and after["verse"] is not None)
+    if kind == "of":
+        return text[max(0, space - 6) : space].lower().endswith("ratio")
+    return True
+
+
+def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
+    """Time tokens worth considering, and URLs as (start, end, raw end)."""
+    urls = [
+        (m.start(), m.start() + len(_trim_url(m.group())), m.end()) for m in _URL.finditer(text)
+    ]
+    tokens: list[_Token] = []
+    url_index = 0
+    last_end = -1
+    skip_at = -1
+    # Every time has a colon: finding colons first is many times faster than trying a time
+    # pattern at every position of a long text.
+    for colon in _COLON.finditer(text):
+        pos = colon.start()
+        if pos < last_end:
+            continue
+        begin = pos
+        while begin > 0 and pos - begin < 3 and text[begin - 1].isdigit():
+            begin -= 1
+        if begin == pos:
+            continue
+        match = _TIME_AT.match(text, begin)
+        if match is None:
+            continue
+        start, end = match.span()
+        last_end = end
+        while url_index < len(urls) and urls[url_index][2] <= start:
+            url_index += 1
+        if url_index < len(urls) and urls[url_index][0] <= start:
+            continue  # inside a URL
+        if start == skip_at:
+            continue
+        after = _AFTER_TIME.match(text, end)
+        if after is not None:
+            if after["clock"] is not None or after["ratio"] is not None:
+                continue
+            if after["range"] is not None:
+                # "00:00-05:12 Intro": the start counts, the end of the range is not a chapter.
+                skip_at = after.end()
+        if _is_verse_or_ratio(text, start, after):
+            continue
+        tokens.append(_Token(start, end, _ms(match)))
+    return tokens, urls
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    title = title.lstrip(_LEAD_JUNK)
+    bullet = _NUMBER_BULLET.match(title)
+    if bullet is not None and len(title) > bullet.end():
+        title = title[bullet.end() :].lstrip(_LEAD_JUNK)
+    heading = _HEADING_START.match(title)
+    if heading is not None and heading.end() < len(title):
+        title = title[heading.end() :].lstrip(_LEAD_JUNK)
+    title = title.rstrip(_TRAIL_JUNK)
+    if title.startswith(("**", "__")) and title.endswith(("**", "__")):
+        title = title[2:-2].strip()
+    if len(title) > _MAX_TITLE:
+        title = title[:_MAX_TITLE].rsplit(" ", 1)[0] + "…"
+    return title
+
+
+def _bare(text: str) -> str:
+    return text.strip(" \t\n.,;:!?-–—|()[]*_\"“”'‘’•·")
+
+
+def _line_bounds(text: str, newlines: list[int], pos: int) -> tuple[int, int, int]:
+    index = bisect.bisect_left(newlines, pos)
+    start = newlines[index - 1] + 1 if index else 0
+    end = newlines[index] if index < len(newlines) else len(text)
+    return index, start, end
+
+
+def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    last = None
+    for last in pattern.finditer(text, start, end):  # noqa: B007 (only the last one is wanted)
+        pass
+    return last
+
+
+def _first_title_start(text: str, line_start: int, first: int, urls: list[int]) -> int:
+    """Where the first title of a run-together "Title 0:00 Title 1:40" line begins."""
+    boundary = line_start
+    index = bisect.bisect_right(urls, first) - 1
+    if index >= 0 and urls[index] > boundary:
+        boundary = urls[index]
+    window = text[boundary:first]
+    last_heading = _last_match(_CHAPTER_HEADING, window, 0, len(window))
+    if last_heading is not None:
+        return boundary + last_heading.end()
+    sentence = _LAST_SENTENCE_END.match(window)
+    if sentence is not None:
+        return boundary + sentence.end()
+    return boundary
+
+
+def _last_title_end(text: str, start: int, line_end: int, url_starts: list[int]) -> int:
+    end = line_end
+    index = bisect.bisect_left(url_starts, start)
+    if index < len(url_starts) and url_starts[index] < end:
+        end = url_starts[index]
+    window = text[start:end]
+    cut = len(window)
+    sentence = _FIRST_SENTENCE_END.search(window)
+    if sentence is not None:
+        cut = sentence.start() + (0 if window[sentence.start()] == "." else 1)
+    heading = _LINK_HEADING_ANY.search(window, 0, cut)
+    if heading is not None and heading.start() > 0:
+        cut = heading.start()
+    return start + cut
+
+
+def _orientation_precedes(before: str, after: str) -> bool:
+    """Whether titles come before their times on a run-together line."""
+    headings = list(_CHAPTER_HEADING.finditer(before))
+    if headings:
+        return bool(_bare(before[headings[-1].end() :]))
+    if not _bare(after):
+        return True
+    stripped_before = _bare(_NUMBER_BULLET.sub("", before.strip()))
+    if not stripped_before:
+        return False
+    if before.rstrip().endswith((".", "!", "?", ":")):
+        return False
+    return after.lstrip().startswith((".", "!", "?"))
+
+
+def _line_candidates(
+    text: str, line: list[_Token], bounds: tuple[int, int, int], urls: tuple[list[int], list[int]]
+) -> list[_Candidate]:
+    _, line_start, line_end = bounds
+    url_starts, url_ends = urls
+    if len(line) == 1:
+        token = line[0]
+        left = text[line_start : token.start]
+        right = token.title or text[token.end : line_end]
+        title = _clean_title(_clean_title(left) + " " + _clean_title(right))
+        entry = line_start + len(left) - len(left.lstrip())
+        if _bare(left) and _bare(right) and len(title) > _PROSE_TITLE:
+            return []  # a time in the middle of a paragraph, not a list entry
+        return [_Candidate(token.ms, title, entry, token.start)]
+    floor = line_start
+    index = bisect.bisect_right(url_ends, line[0].start) - 1
+    if index >= 0 and url_ends[index] > floor:
+        floor = url_ends[index]
+    before = text[max(floor, line[0].start - 300) : line[0].start]
+    after = text[line[-1].end : line_end]
+    out: list[_Candidate] = []
+    if _orientation_precedes(before, after):
+        start = _first_title_start(text, line_start, line[0].start, url_ends)
+        for token in line:
+            raw = token.title or text[start : token.start]
+            out.append(_Candidate(token.ms, _clean_title(raw), start, token.start))
+            start = token.end
+    else:
+        for index, token in enumerate(line):
+            if index + 1 < len(line):
+                stop = line[index + 1].start
+            else:
+                stop = _last_title_end(text, token.end, line_end, url_starts)
+            raw = token.title or text[token.end : stop]
+            out.append(_Candidate(token.ms, _clean_title(raw), token.start, token.start))
+    return out
+
+
+def _fill_lone_times(text: str, cands: list[_Candidate], newlines: list[int]) -> None:
+    """A time alone on its line takes its title from the line after it (or before it)."""
+    empty = [c for c in cands if not c.title]
+    if not empty:
+        return
+    token_lines = {_line_bounds(text, newlines, c.token)[0] for c in cands}
+
+    def neighbour(candidate: _Candidate, step: int) -> str:
+        index = _line_bounds(text, newlines, candidate.token)[0] + step
+        if index < 0 or index > len(newlines) or index in token_lines:
+            return ""
+        start = newlines[index - 1] + 1 if index else 0
+        end = newlines[index] if index < len(newlines) else len(text)
+        return _clean_title(text[start:end])
+
+    follow = bool(neighbour(empty[-1], 1)) or not neighbour(empty[0], -1)
+    for candidate in empty:
+        candidate.title = neighbour(candidate, 1 if follow else -1)
+
+
+def _under_heading(text: str, cand: _Candidate, floor: int) -> bool:
+    window_start = max(floor, cand.token - 130)
+    heading = _last_match(_CHAPTER_HEADING, text, window_start, cand.token)
+    if heading is None:
+        return False
+    return cand.token - heading.end() <= 100
+
+
+def _runs(cands: list[_Candidate]) -> Iterator[list[_Candidate]]:
+    run: list[_Candidate] = []
+    for cand in cands:
+        if run and cand.ms < run[-1].ms:
+            yield run
+            run = []
+        run.append(cand)
+    if run:
+        yield run
+
+
+def _find_chapters(
+    text: str, tokens: list[_Token], urls: list[tuple[int, int, int]], duration_ms: int | None
+) -> tuple[list[_Candidate], tuple[Chapter, ...]]:
+    if duration_ms is not None:
+        tokens = [t for t in tokens if t.ms < duration_ms]
+    if not tokens:
+        return [], ()
+    newlines = [m.start() for m in re.finditer("\n", text)] if "\n" in text else []
+    url_lists = ([start for start, _, _ in urls], [raw_end for _, _, raw_end in urls])
+    cands: list[_Candidate] = []
+    line: list[_Token] = []
+    bounds = (-1, 0, 0)
+    for token in tokens:
+        where = _line_bounds(text, newlines, token.start)
+        if line and where[0] != bounds[0]:
+            cands += _line_candidates(text, line, bounds, url_lists)
+            line = []
+        bounds = where
+        line.append(token)
+    cands += _line_candidates(text, line, bounds, url_lists)
+    _fill_lone_times(text, cands, newlines)
+
+    best: list[_Candidate] = []
+    best_key = (False, 0)
+    floor = 0
+    for run in _runs(cands):
+        heading = _under_heading(text, run[0], floor)
+        floor = run[-1].token
+        if len(run) < 2 and not heading:
+            continue
+        key = (heading, len(run))
+        if key > best_key:
+            best, best_key = run, key
+    if not best:
+        return [], ()
+    unique: dict[tuple[int, str], _Candidate] = {}
+    for cand in best:
+        unique.setdefault((cand.ms, cand.title), cand)
+    chosen = sorted(unique.values(), key=lambda c: c.ms)
+    chapters = tuple(
+        Chapter(c.ms, c.title or f"Chapter {i + 1}", source=ChapterSource.SHOWNOTES)
+        for i, c in enumerate(chosen)
+    )
+    return chosen, chapters
+
+
+# --------------------------------------------------------------------------------------------
+# Links
+
+
+def _trim_url(url: str) -> str:
+    """Drop sentence punctuation and unbalanced closing brackets from the end of a URL."""
+    while url:
+        last = url[-1]
+        if (
+            last in _URL_TRAIL
+            or (last == ")" and url.count("(") < url.count(")"))
+            or (last == "]" and url.count("[") < url.count("]"))
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _unquote(label: str) -> str:
+    label = label.strip()
+    for left, right in _QUOTES:
+        if len(label) > 2 and label.startswith(left) and label.endswith(right):
+            inner = label[1:-1]
+            if left not in inner[:-1] or left == right:
+                return inner.strip()
+    return label
+
+
+def _last_sentence_end(text: str) -> int:
+    """Index just after the last line break or sentence end (". ", "! ", "? ") in ``text``."""
+    cut = text.rfind("\n") + 1
+    for mark in (". ", "! ", "? ", ".\u00a0"):
+        found = text.rfind(mark, cut)
+        if found >= 0:
+            cut = found + len(mark)
+    return cut
+
+
+def _name_before_paren(text: str, paren: int) -> str:
+    words = text[max(0, paren - 120) : paren].split()
+    name: list[str] = []
+    for word in reversed(words):
+        if name and word[-1] in ",.;:!?)":
+            break
+        core = word.strip("“”\"'")
+        if core.startswith("@") and not name:
+            return core.rstrip(",.;:")
+        if core[:1].isupper() or core[:1].isdigit() or (name and core in {"&", "of", "de"}):
+            name.append(core)
+            continue
+        break
+    while name and name[-1] in {"&", "of", "de"}:
+        name.pop()
+    return " ".join(reversed(name))
+
+
+def _label_from_context(text: str, start: int, floor: int) -> str | None:
+    """The label the text gives a URL starting at ``start`` (None: it stands bare)."""
+    stripped = text[max(floor, start - 300) : start].rstrip()
+    if not stripped:
+        return None
+    if stripped.endswith("]("):
+        open_bracket = stripped.rfind("[", 0, -2)
+        if open_bracket >= 0 and "]" not in stripped[open_bracket + 1 : -2]:
+            return _unquote(stripped[open_bracket + 1 : -2]) or None
+        return None
+    if stripped.endswith("("):
+        return _name_before_paren(stripped, len(stripped) - 1) or None
+    sep = stripped[-1]
+    if sep not in ":-–—|→»>" or (sep == "-" and not stripped[-2:-1].isspace()):
+        return None
+    region = stripped[:-1]
+    region = region[_last_sentence_end(region) :]
+    label = _bare_label(region)
+    if not label or len(label) > _MAX_LABEL:
+        return None
+    return label
+
+
+def _bare_label(region: str) -> str:
+    label = " ".join(region.split()).lstrip(_LEAD_JUNK + ".")
+    heading = _LINK_HEADING_START.match(label)
+    while heading is not None and heading.end() > 0:
+        label = label[heading.end() :]
+        heading = _LINK_HEADING_START.match(label)
+    bullet = _NUMBER_BULLET.match(label)
+    if bullet is not None:
+        label = label[bullet.end() :]
+    return _unquote(label.strip(" \t-–—|:•·*_"))
+
+
+def _looks_like_url(label: str) -> bool:
+    label = label.strip()
+    return not label or label.lower().startswith(("http://", "https://", "www."))
+
+
+def _find_links(
+    text: str, urls: list[tuple[int, int, int]], anchors: list[_Anchor], chapter_anchors: set[int]
+) -> list[tuple[int, str, str]]:
+    """(position, label, url) in order of appearance, before de-duplication."""
+    found: list[tuple[int, str, str]] = []
+    covered: list[tuple[int, int]] = []
+    url_raw_ends = sorted(raw_end for _, _, raw_end in urls)
+
+    def floor_for(pos: int) -> int:
+        index = bisect.bisect_right(url_raw_ends, pos) - 1
+        return url_raw_ends[index] if index >= 0 else 0
+
+    for index, anchor in enumerate(anchors):
+        if anchor.start is None:
+            continue
+        if not anchor.href.lower().startswith(("http://", "https://")):
+            continue
+        covered.append((anchor.start, max(anchor.end, anchor.start + 1)))
+        if index in chapter_anchors:
+            continue
+        own = _unquote(" ".join(text[anchor.start : anchor.end].split()))
+        if _looks_like_url(own):
+            label = _label_from_context(text, anchor.start, floor_for(anchor.start)) or anchor.href
+        else:
+            label = own
+        found.append((anchor.start, label, _trim_url(anchor.href) or anchor.href))
+    covered.sort()
+    cover_starts = [c[0] for c in covered]
+    for start, end, _raw in urls:
+        where = bisect.bisect_right(cover_starts, start) - 1
+        if where >= 0 and covered[where][0] <= start < covered[where][1]:
+            continue
+        url = text[start:end]
+        if len(url) <= len("https://"):
+            continue
+        label = _label_from_context(text, start, floor_for(start - 1)) or url
+        found.append((start, label, url))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def _anchor_tokens(text: str, anchors: list[_Anchor]) -> tuple[list[_Token], set[int]]:
+    tokens: list[_Token] = []
+    used: set[int] = set()
+    for index, anchor in enumerate(anchors):
+        if anchor.start is None or "t=" not in anchor.href:
+            continue
+        href = anchor.href
+        if not (href.startswith("#") or href.lower().startswith(("http://", "https://"))):
+            continue
+        ms = _fragment_ms(href)
+        if ms is None:
+            continue
+        used.add(index)
+        own = text[anchor.start : anchor.end]
+        if _TIME_AT.search(own) is not None:
+            continue  # the anchor's own text is a time, which the scan finds anyway
+        tokens.append(_Token(anchor.start, anchor.start, ms, title=own, anchor=True))
+    return tokens, used
+
+
+# Feeds are re-read on every refresh and pages repeat their boilerplate: the same notes come back
+# often, and the result is immutable, so a small cache pays for itself.
+@functools.lru_cache(maxsize=1024)
+def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
+    if not notes or not notes.strip():
+        return ShowNotes("")
+    anchors: list[_Anchor] = []
+    if looks_like_html(notes):
+        text, anchors = _convert_html(notes)
+    else:
+        text = _ZERO_WIDTH.sub("", notes.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    tokens, urls = _scan(text)
+    chapter_anchors: set[int] = set()
+    if anchors:
+        extra, chapter_anchors = _anchor_tokens(text, anchors)
+        if extra:
+            tokens = sorted(tokens + extra, key=lambda t: t.start)
+    chosen, chapters = _find_chapters(text, tokens, urls, duration_ms)
+    entries = sorted(c.entry for c in chosen)
+    entry_index = {c.entry: i for i, c in reversed(list(enumerate(chosen)))}
+    links: list[Link] = []
+    seen: dict[str, int] = {}
+    for pos, label, url in _find_links(text, urls, anchors, chapter_anchors):
+        if url in seen:
+            earlier = links[seen[url]]
+            if earlier.label == url and label != url:
+                links[seen[url]] = Link(label, url, earlier.chapter_index)
+            continue
+        where = bisect.bisect_right(entries, pos) - 1
+        chapter_index = entry_index[entries[where]] if where >= 0 else None
+        seen[url] = len(links)
+        links.append(Link(label, url, chapter_index))
+    return ShowNotes(text, chapters, tuple(links))
+
+
+def parse_shownotes(notes: str, *, duration_ms: int | None = None) -> ShowNotes:
+    """Readable text, chapters and links from show notes in plain text or HTML.
+
+    ``duration_ms`` (int milliseconds, optional) drops times at or past the end of the episode.
+    Chapter starts are int milliseconds. Empty notes give an empty result. Raises only
+    :class:`~podplayer.core.errors.ParseError`, and only for an internal fault.
+    """
+    try:
+        return _parse(notes, duration_ms)
+    except Exception as exc:  # the contract: nothing but PodplayerError leaves core
+        logger.exception("could not read show notes")
+        raise ParseError(f"the show notes could not be read ({type(exc).__name__})") from exc
+
+
+def find_chapters(notes: str, *, duration_ms: int | None = None) -> tuple[Chapter, ...]:
+    """The chapter list in ``notes`` (start in int ms, sorted), or ``()``. See parse_shownotes."""
+    return parse_shownotes(notes, duration_ms=duration_ms).chapters
+
+
+def find_links(notes: str) -> tuple[Link, ...]:
+    """The http(s) links in ``notes`` with their labels. See parse_shownotes."""
+    return parse_shownotes(notes).links
