@@ -65,7 +65,9 @@ def _run_gui(args: list[str]) -> int:
     paths = app_paths()
     log.info(
         "data in %s, config in %s, cache in %s",
-        *(paths.data_dir, paths.config_dir, paths.cache_dir),
+        paths.data_dir,
+        paths.config_dir,
+        paths.cache_dir,
     )
 
     loader = SourceLoader(load_source)
@@ -89,5 +91,6 @@ def _run_gui(args: list[str]) -> int:
     ticker.start(250)
 
     status = app.exec()
+    # A worker still parsing must not report to objects Python is about to free.
     loader.wait(2000)
     return status

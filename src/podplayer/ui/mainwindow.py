@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -392,11 +392,6 @@ class MainWindow(QMainWindow):
         )
         view.selectionModel().setCurrentIndex(index, flags)
         view.scrollTo(index)
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # A worker still parsing would report to a deleted window; parsing a page takes ms.
-        self.loader.wait(2000)
-        super().closeEvent(event)
 
 
 def _caption(text: str) -> QLabel:
