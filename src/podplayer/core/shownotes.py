@@ -106,6 +106,12 @@ _NAME_BOOKS = _words(
     """john mark luke matthew james peter jude job acts numbers judges kings daniel joel amos
     jonah micah nahum ruth esther titus timothy samuel joshua ezra philemon song songs"""
 )
+# Capitalised words that start a sentence rather than name a link: "And (https://...)".
+_NOT_NAMES = _words(
+    """and or but see the a an check visit at on in our we you i it this that here there also
+    more via by for to with from follow find read watch listen join"""
+)
+
 _VERSE_WORDS = (
     dict.fromkeys(_BOOKS, "book")
     | dict.fromkeys(_NAME_BOOKS, "name")
@@ -145,7 +151,6 @@ _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(_LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
 # The last sentence end in a stretch of text (greedy .* finds the last one in one match).
-_LAST_SENTENCE_END = re.compile(r".*[.!?][\"”’)]?\s", re.DOTALL)
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
 _NUMBER_BULLET = re.compile(r"^(?:\d{1,3}[.)]|[ivx]{1,4}\.)\s+", re.IGNORECASE)
 _T_FRAGMENT = re.compile(
@@ -386,7 +391,6 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
     tokens: list[_Token] = []
     url_index = 0
     last_end = -1
-    skip_at = -1
     # Every time has a colon: finding colons first is many times faster than trying a time
     # pattern at every position of a long text.
     for colon in _COLON.finditer(text):
@@ -407,15 +411,16 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
             url_index += 1
         if url_index < len(urls) and urls[url_index][0] <= start:
             continue  # inside a URL
-        if start == skip_at:
-            continue
         after = _AFTER_TIME.match(text, end)
         if after is not None:
             if after["clock"] is not None or after["ratio"] is not None:
                 continue
             if after["range"] is not None:
-                # "00:00-05:12 Intro": the start counts, the end of the range is not a chapter.
-                skip_at = after.end()
+                # "00:00-05:12 Intro": the start counts; the end of the range is neither a
+                # chapter nor part of the title.
+                range_end = _TIME_AT.match(text, after.end())
+                if range_end is not None:
+                    end = last_end = range_end.end()
         if _is_verse_or_ratio(text, start, after):
             continue
         tokens.append(_Token(start, end, _ms(match)))
@@ -450,27 +455,16 @@ def _line_bounds(text: str, newlines: list[int], pos: int) -> tuple[int, int, in
     return index, start, end
 
 
-def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
-    last = None
-    for last in pattern.finditer(text, start, end):  # noqa: B007 (only the last one is wanted)
-        pass
-    return last
-
-
 def _first_title_start(text: str, line_start: int, first: int, urls: list[int]) -> int:
     """Where the first title of a run-together "Title 0:00 Title 1:40" line begins."""
     boundary = line_start
     index = bisect.bisect_right(urls, first) - 1
     if index >= 0 and urls[index] > boundary:
         boundary = urls[index]
-    window = text[boundary:first]
-    last_heading = _last_match(_CHAPTER_HEADING, window, 0, len(window))
-    if last_heading is not None:
-        return boundary + last_heading.end()
-    sentence = _LAST_SENTENCE_END.match(window)
-    if sentence is not None:
-        return boundary + sentence.end()
-    return boundary
+    heading = _last_heading(text, boundary, first)
+    if heading is not None:
+        return heading.end()
+    return boundary + _last_sentence_end(text[boundary:first])
 
 
 def _last_title_end(text: str, start: int, line_end: int, url_starts: list[int]) -> int:
@@ -489,11 +483,23 @@ def _last_title_end(text: str, start: int, line_end: int, url_starts: list[int])
     return start + cut
 
 
+def _last_heading(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last chapter-list heading in text[start:end] that stands as a heading.
+
+    "Timestamps", "Chapters:" or a heading at the start of a line count; "with a timecode" in a
+    sentence does not.
+    """
+    found = None
+    for match in _CHAPTER_HEADING.finditer(text, start, end):
+        word = match.group()
+        begin = match.start()
+        if word[0].isupper() or word.endswith(":") or begin == 0 or text[begin - 1] == "\n":
+            found = match
+    return found
+
+
 def _orientation_precedes(before: str, after: str) -> bool:
-    """Whether titles come before their times on a run-together line."""
-    headings = list(_CHAPTER_HEADING.finditer(before))
-    if headings:
-        return bool(_bare(before[headings[-1].end() :]))
+    """Whether titles come before their times on a run-together line with no heading."""
     if not _bare(after):
         return True
     stripped_before = _bare(_NUMBER_BULLET.sub("", before.strip()))
@@ -522,10 +528,19 @@ def _line_candidates(
     index = bisect.bisect_right(url_ends, line[0].start) - 1
     if index >= 0 and url_ends[index] > floor:
         floor = url_ends[index]
-    before = text[max(floor, line[0].start - 300) : line[0].start]
+    before_start = max(floor, line[0].start - 300)
+    before = text[before_start : line[0].start]
     after = text[line[-1].end : line_end]
+    heading = _last_heading(text, before_start, line[0].start)
+    if heading is not None:
+        precedes = bool(_bare(text[heading.end() : line[0].start]))
+    else:
+        sentence_before = before[_last_sentence_end(before) :]
+        if len(line) <= 3 and _bare(sentence_before) and _bare(after):
+            return []  # "a timecode 10:12 here. Another one 1:10:12 here!" is prose
+        precedes = _orientation_precedes(before, after)
     out: list[_Candidate] = []
-    if _orientation_precedes(before, after):
+    if precedes:
         start = _first_title_start(text, line_start, line[0].start, url_ends)
         for token in line:
             raw = token.title or text[start : token.start]
@@ -564,10 +579,15 @@ def _fill_lone_times(text: str, cands: list[_Candidate], newlines: list[int]) ->
 
 def _under_heading(text: str, cand: _Candidate, floor: int) -> bool:
     window_start = max(floor, cand.token - 130)
-    heading = _last_match(_CHAPTER_HEADING, text, window_start, cand.token)
+    heading = _last_heading(text, window_start, cand.token)
     if heading is None:
         return False
     return cand.token - heading.end() <= 100
+
+
+def _names_a_book(title: str) -> bool:
+    words = title.split()
+    return bool(words) and words[-1].strip(".,;").lower() in _VERSE_WORDS
 
 
 def _runs(cands: list[_Candidate]) -> Iterator[list[_Candidate]]:
@@ -614,8 +634,8 @@ def _find_chapters(
         key = (heading, len(run))
         if key > best_key:
             best, best_key = run, key
-    if not best:
-        return [], ()
+    if not best or all(_names_a_book(c.title) for c in best):
+        return [], ()  # "John 3:16, John 3:17 and Mark 12:30" are verses, not chapters
     unique: dict[tuple[int, str], _Candidate] = {}
     for cand in best:
         unique.setdefault((cand.ms, cand.title), cand)
@@ -679,7 +699,7 @@ def _name_before_paren(text: str, paren: int) -> str:
             name.append(core)
             continue
         break
-    while name and name[-1] in {"&", "of", "de"}:
+    while name and (name[-1] in {"&", "of", "de"} or name[-1].lower() in _NOT_NAMES):
         name.pop()
     return " ".join(reversed(name))
 
