@@ -1,0 +1,546 @@
+"""Chapter tags inside audio files (``source="tags"``).
+
+- MP3: ID3v2 ``CHAP`` frames (title ``TIT2``, link ``WXXX``/``WOAR``, picture ``APIC``), ordered by
+  the top-level ``CTOC``; read with mutagen.
+- MP4/M4A/M4B: Nero ``moov/udta/chpl`` and QuickTime chapter text tracks (``tref/chap``) with
+  their ``href`` atoms. mutagen misses the second kind, so both come from the small box reader
+  below, which also works on the first bytes of a file.
+- Ogg Vorbis, Opus, FLAC: ``CHAPTERxxx`` / ``CHAPTERxxxNAME`` / ``CHAPTERxxxURL`` comments.
+
+An embedded picture has no URL; its chapter's ``image`` is then ``"apic:<element id>"``, a
+reference :func:`read_tag_image` resolves against the same file.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import mutagen._vorbis
+import mutagen.flac
+import mutagen.id3
+import mutagen.ogg
+from mutagen import MutagenError
+from mutagen.id3 import ID3NoHeaderError
+
+from podplayer.core.chapters.psc import parse_npt
+from podplayer.core.errors import ParseError, TimecodeError
+from podplayer.core.model import Chapter, ChapterSource
+
+log = logging.getLogger(__name__)
+
+# mutagen's annotations are partial; these names keep strict mypy off its untyped calls.
+ID3: Any = mutagen.id3.ID3
+FLAC: Any = mutagen.flac.FLAC
+OggPage: Any = mutagen.ogg.OggPage
+VCommentDict: Any = mutagen._vorbis.VCommentDict
+
+__all__ = [
+    "head_bytes_needed",
+    "read_tag_chapters",
+    "read_tag_chapters_from_head",
+    "read_tag_image",
+]
+
+IMAGE_REF_PREFIX = "apic:"
+MAX_MOOV_BYTES = 64 * 1024 * 1024
+MAX_SAMPLE_BYTES = 64 * 1024
+_CHAPTER_KEY = re.compile(r"^chapter(\d{1,4})(name|url)?$", re.IGNORECASE)
+
+Source = str | os.PathLike[str] | BinaryIO
+
+
+class _TruncatedError(Exception):
+    """A structure runs past the bytes we have (a file's head, or a damaged file)."""
+
+
+def read_tag_chapters(source: Source, *, name: str = "") -> tuple[Chapter, ...]:
+    """Chapters stored in an audio file's tags, sorted by start (ms), ``source="tags"``.
+
+    ``source`` is a path or a binary file object; ``name`` only serves messages. A file without
+    chapter tags gives ``()``. Raises ParseError when the file can't be read or its tags are
+    damaged.
+    """
+    label = name or (os.fspath(source) if isinstance(source, str | os.PathLike) else "this file")
+    try:
+        if isinstance(source, str | os.PathLike):
+            with open(source, "rb") as stream:
+                return _read(stream, head=False)
+        return _read(source, head=False)
+    except OSError as exc:
+        raise ParseError(f"Cannot read the chapters of {label}: {exc.strerror or exc}") from None
+    except _TruncatedError:
+        raise ParseError(f"The chapter tags of {label} are cut short or damaged") from None
+
+
+def read_tag_chapters_from_head(data: bytes, *, name: str = "") -> tuple[Chapter, ...]:
+    """Chapters from the first bytes of an audio file (an HTTP Range read of its head).
+
+    Whatever lies past ``data`` is treated as absent: a tag that runs beyond it gives ``()``
+    (see :func:`head_bytes_needed` for how much an ID3 tag needs). Never raises for a short head;
+    raises ParseError only for tags that are damaged within the bytes given.
+    """
+    try:
+        return _read(io.BytesIO(data), head=True)
+    except _TruncatedError:
+        log.info("chapter tags of %s run past the %d bytes read", name or "a stream", len(data))
+        return ()
+
+
+def head_bytes_needed(head: bytes) -> int | None:
+    """How many bytes from the start hold the whole ID3v2 tag, from its first 10 bytes.
+
+    None when ``head`` does not start with an ID3v2 header (other formats: read a fixed head).
+
+    >>> head_bytes_needed(b"ID3\\x04\\x00\\x00\\x00\\x00\\x01\\x00")
+    138
+    """
+    if len(head) < 10 or head[:3] != b"ID3":
+        return None
+    size = 0
+    for byte in head[6:10]:
+        size = (size << 7) | (byte & 0x7F)
+    footer = 10 if head[5] & 0x10 else 0
+    return 10 + size + footer
+
+
+def read_tag_image(source: Source, ref: str) -> tuple[str, bytes] | None:
+    """``(mime type, bytes)`` of an embedded chapter picture named by ``Chapter.image``.
+
+    None when ``ref`` is not an embedded reference or the picture is gone. Raises ParseError
+    when the file can't be read.
+    """
+    if not ref.startswith(IMAGE_REF_PREFIX):
+        return None
+    element_id = ref[len(IMAGE_REF_PREFIX) :]
+    try:
+        tags = ID3(source)
+    except (MutagenError, OSError, ValueError) as exc:
+        raise ParseError(f"Cannot read the chapter pictures of this file: {exc}") from None
+    for chap in tags.getall("CHAP"):
+        if chap.element_id == element_id:
+            for pic in chap.sub_frames.getall("APIC"):
+                return str(pic.mime or "image/jpeg"), bytes(pic.data)
+    return None
+
+
+def _read(stream: BinaryIO, *, head: bool) -> tuple[Chapter, ...]:
+    magic = stream.read(12)
+    stream.seek(0)
+    reader = _reader_for(magic)
+    if reader is None:
+        return ()
+    try:
+        chapters = reader(stream, head)
+    except (
+        MutagenError,
+        struct.error,
+        ValueError,
+        LookupError,
+        EOFError,
+        OverflowError,
+        TypeError,
+    ) as exc:
+        if head:
+            raise _TruncatedError from exc
+        log.info("damaged chapter tags", exc_info=True)
+        raise ParseError(f"The chapter tags of this file are damaged: {exc}") from None
+    return tuple(sorted(chapters, key=lambda c: c.start_ms))
+
+
+def _reader_for(magic: bytes) -> Callable[[BinaryIO, bool], list[Chapter]] | None:
+    if magic.startswith(b"ID3"):
+        return _id3_chapters
+    if magic[4:8] == b"ftyp" or magic[4:8] in (b"moov", b"wide", b"free", b"mdat"):
+        return _mp4_chapters
+    if magic.startswith(b"OggS"):
+        return _ogg_chapters
+    if magic.startswith(b"fLaC"):
+        return _flac_chapters
+    return None
+
+
+# --- ID3 ---------------------------------------------------------------------------------------
+
+
+def _id3_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
+    needed = head_bytes_needed(stream.read(10))
+    stream.seek(0, io.SEEK_END)
+    if head and needed is not None and needed > stream.tell():
+        raise _TruncatedError
+    stream.seek(0)
+    try:
+        tags = ID3(stream)
+    except ID3NoHeaderError:
+        return []
+    chaps = {chap.element_id: chap for chap in tags.getall("CHAP")}
+    if not chaps:
+        return []
+    tocs = tags.getall("CTOC")
+    top = next((t for t in tocs if t.flags & 0x01), tocs[0] if tocs else None)
+    order: list[str] = []
+
+    def walk(toc_id: str, seen: set[str]) -> None:
+        toc = next((t for t in tocs if t.element_id == toc_id), None)
+        if toc is None or toc_id in seen:
+            return
+        seen.add(toc_id)
+        for child in toc.child_element_ids:
+            if child in chaps and child not in order:
+                order.append(child)
+            else:
+                walk(child, seen)
+
+    if top is not None:
+        walk(top.element_id, set())
+    order += [cid for cid in chaps if cid not in order]
+    chapters = []
+    for position, element_id in enumerate(order):
+        chap = chaps[element_id]
+        subs = chap.sub_frames
+        title = "".join(str(t) for t in subs.getall("TIT2")[:1]).strip()
+        url = next((str(f.url).strip() for f in subs.getall("WXXX") if f.url), None)
+        url = url or next((str(f.url).strip() for f in subs.getall("WOAR") if f.url), None)
+        image = None
+        for pic in subs.getall("APIC"):
+            # APIC with mime "-->" carries a URL instead of picture bytes (ID3v2.4 4.14).
+            is_link = pic.mime == "-->"
+            image = pic.data.decode("latin-1").strip() if is_link else IMAGE_REF_PREFIX + element_id
+            break
+        start, end = int(chap.start_time), int(chap.end_time)
+        chapters.append(
+            Chapter(
+                start_ms=start,
+                title=title or f"Chapter {position + 1}",
+                end_ms=end if end > start and end != 0xFFFFFFFF else None,
+                url=url or None,
+                image=image,
+                source=ChapterSource.TAGS,
+            )
+        )
+    return chapters
+
+
+# --- Ogg and FLAC comments ----------------------------------------------------------------------
+
+
+def _comment_chapters(comments: Any) -> list[Chapter]:
+    found: dict[int, dict[str, str]] = {}
+    for key, value in comments:
+        match = _CHAPTER_KEY.match(key)
+        if match:
+            part = (match[2] or "start").lower()
+            found.setdefault(int(match[1]), {})[part] = str(value).strip()
+    chapters = []
+    for index in sorted(found):
+        parts = found[index]
+        try:
+            start_ms = parse_npt(parts.get("start", ""))
+        except TimecodeError:
+            log.info("chapter comment %03d has no readable start", index)
+            continue
+        chapters.append(
+            Chapter(
+                start_ms=start_ms,
+                title=parts.get("name") or f"Chapter {index}",
+                url=parts.get("url") or None,
+                source=ChapterSource.TAGS,
+            )
+        )
+    return chapters
+
+
+def _ogg_packets(stream: BinaryIO) -> Iterator[bytes]:
+    """The packets of the first logical stream; a cut-off page ends the iteration (head)."""
+    serial: int | None = None
+    pending: list[Any] = []
+    while True:
+        try:
+            page = OggPage(stream)
+        except EOFError:
+            return
+        if serial is None:
+            serial = page.serial
+        if page.serial != serial:
+            continue
+        pending.append(page)
+        if page.packets and page.complete:
+            yield from OggPage.to_packets(pending)
+            pending = []
+        elif page.packets and len(page.packets) > 1:
+            *done, _ = OggPage.to_packets(pending, strict=False)
+            yield from done
+            pending = [pending[-1]]
+
+
+def _ogg_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
+    for number, packet in enumerate(_ogg_packets(stream)):
+        if packet.startswith(b"\x03vorbis"):
+            return _comment_chapters(VCommentDict(packet[7:], framing=False))
+        if packet.startswith(b"OpusTags"):
+            return _comment_chapters(VCommentDict(packet[8:], framing=False))
+        if packet.startswith(b"\x7fFLAC") or number >= 2:
+            break
+    if head:
+        raise _TruncatedError
+    return []
+
+
+def _flac_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
+    flac = FLAC(stream)
+    return _comment_chapters(flac.tags) if flac.tags is not None else []
+
+
+# --- MP4 ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Track:
+    track_id: int = 0
+    timescale: int = 0
+    handler: bytes = b""
+    chapter_refs: list[int] = field(default_factory=list)
+    durations: list[int] = field(default_factory=list)  # per sample, in timescale units
+    sizes: list[int] = field(default_factory=list)
+    chunk_offsets: list[int] = field(default_factory=list)
+    sample_to_chunk: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the boxes laid end to end in data[start:end]."""
+    end = len(data) if end is None else end
+    pos = start
+    while pos + 8 <= end:
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        header = 8
+        if size == 1:
+            if pos + 16 > end:
+                raise _TruncatedError
+            size = struct.unpack_from(">Q", data, pos + 8)[0]
+            header = 16
+        elif size == 0:
+            size = end - pos
+        if size < header:
+            raise ValueError(f"box {kind!r} has an impossible size")
+        if pos + size > end:
+            raise _TruncatedError
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _child(data: bytes, start: int, end: int, *path: bytes) -> tuple[int, int] | None:
+    for kind in path:
+        for box, s, e in _boxes(data, start, end):
+            if box == kind:
+                start, end = s, e
+                break
+        else:
+            return None
+    return start, end
+
+
+def _find_moov(stream: BinaryIO) -> bytes:
+    stream.seek(0, io.SEEK_END)
+    total = stream.tell()
+    pos = 0
+    while pos + 8 <= total:
+        stream.seek(pos)
+        header = stream.read(16)
+        if len(header) < 8:
+            break
+        size, kind = struct.unpack_from(">I4s", header)
+        header_size = 8
+        if size == 1 and len(header) == 16:
+            size, header_size = struct.unpack_from(">Q", header, 8)[0], 16
+        elif size == 0:
+            size = total - pos
+        if size < header_size:
+            raise ValueError("an MP4 box has an impossible size")
+        if kind == b"moov":
+            if size > MAX_MOOV_BYTES:
+                raise ValueError("the MP4 index is too large")
+            stream.seek(pos)
+            data = stream.read(size)
+            if len(data) < size:
+                raise _TruncatedError
+            return data[header_size:]
+        pos += size
+    raise _TruncatedError
+
+
+def _parse_track(moov: bytes, start: int, end: int) -> _Track:
+    track = _Track()
+    tkhd = _child(moov, start, end, b"tkhd")
+    if tkhd:
+        version = moov[tkhd[0]]
+        track.track_id = struct.unpack_from(">I", moov, tkhd[0] + (20 if version == 1 else 12))[0]
+    chap = _child(moov, start, end, b"tref", b"chap")
+    if chap:
+        track.chapter_refs = list(
+            struct.unpack_from(f">{(chap[1] - chap[0]) // 4}I", moov, chap[0])
+        )
+    mdhd = _child(moov, start, end, b"mdia", b"mdhd")
+    if mdhd:
+        version = moov[mdhd[0]]
+        track.timescale = struct.unpack_from(">I", moov, mdhd[0] + (20 if version == 1 else 12))[0]
+    hdlr = _child(moov, start, end, b"mdia", b"hdlr")
+    if hdlr:
+        track.handler = moov[hdlr[0] + 8 : hdlr[0] + 12]
+    stbl = _child(moov, start, end, b"mdia", b"minf", b"stbl")
+    if stbl is None:
+        return track
+    for kind, s, _e in _boxes(moov, *stbl):
+        count = struct.unpack_from(">I", moov, s + 4)[0]
+        if kind == b"stts":
+            for i in range(count):
+                n, delta = struct.unpack_from(">II", moov, s + 8 + 8 * i)
+                track.durations += [delta] * min(n, 100_000)
+        elif kind == b"stsz":
+            fixed, count = struct.unpack_from(">II", moov, s + 4)
+            if fixed:
+                track.sizes = [fixed] * min(count, 100_000)
+            else:
+                track.sizes = list(struct.unpack_from(f">{min(count, 100_000)}I", moov, s + 12))
+        elif kind == b"stsc":
+            track.sample_to_chunk = [
+                struct.unpack_from(">II", moov, s + 8 + 12 * i) for i in range(min(count, 100_000))
+            ]
+        elif kind in (b"stco", b"co64"):
+            fmt = "I" if kind == b"stco" else "Q"
+            track.chunk_offsets = list(
+                struct.unpack_from(f">{min(count, 100_000)}{fmt}", moov, s + 8)
+            )
+    return track
+
+
+def _sample_offsets(track: _Track) -> list[int]:
+    offsets: list[int] = []
+    rules = sorted(track.sample_to_chunk)
+    sample = 0
+    for chunk_index, chunk_offset in enumerate(track.chunk_offsets, start=1):
+        per_chunk = 0
+        for first_chunk, samples in rules:
+            if first_chunk <= chunk_index:
+                per_chunk = samples
+        pos = chunk_offset
+        for _ in range(per_chunk):
+            if sample >= len(track.sizes):
+                return offsets
+            offsets.append(pos)
+            pos += track.sizes[sample]
+            sample += 1
+    return offsets
+
+
+def _text_sample(sample: bytes) -> tuple[str, str | None]:
+    """(text, href URL) of a QuickTime text sample: 16-bit length, text, then atoms."""
+    if len(sample) < 2:
+        return "", None
+    length = struct.unpack_from(">H", sample)[0]
+    raw = sample[2 : 2 + length]
+    if raw.startswith((b"\xfe\xff", b"\xff\xfe")):
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    url = None
+    try:
+        for kind, s, e in _boxes(sample, 2 + length):
+            if kind == b"href" and e - s >= 5:
+                url_length = sample[s + 4]
+                url = sample[s + 5 : min(e, s + 5 + url_length)].decode("utf-8", "replace")
+                url = url.rstrip("\x00").strip() or None
+    except (_TruncatedError, ValueError):
+        pass
+    return text.strip(), url
+
+
+def _track_chapters(stream: BinaryIO, track: _Track) -> list[tuple[int, int, str, str | None]]:
+    """(start ms, end ms, text, url) per sample of a chapter text track."""
+    if not track.timescale:
+        return []
+    stream.seek(0, io.SEEK_END)
+    total = stream.tell()
+    result = []
+    elapsed = 0
+    offsets = _sample_offsets(track)
+    for offset, size, duration in zip(offsets, track.sizes, track.durations, strict=False):
+        if offset + min(size, MAX_SAMPLE_BYTES) > total:
+            raise _TruncatedError
+        stream.seek(offset)
+        text, url = _text_sample(stream.read(min(size, MAX_SAMPLE_BYTES)))
+        start_ms = elapsed * 1000 // track.timescale
+        elapsed += duration
+        result.append((start_ms, elapsed * 1000 // track.timescale, text, url))
+    return result
+
+
+def _movie_duration_ms(moov: bytes) -> int | None:
+    mvhd = _child(moov, 0, len(moov), b"mvhd")
+    if mvhd is None:
+        return None
+    if moov[mvhd[0]] == 1:
+        timescale, duration = struct.unpack_from(">IQ", moov, mvhd[0] + 20)
+    else:
+        timescale, duration = struct.unpack_from(">II", moov, mvhd[0] + 12)
+    return duration * 1000 // timescale if timescale and duration else None
+
+
+def _nero_chapters(moov: bytes) -> list[Chapter]:
+    chpl = _child(moov, 0, len(moov), b"udta", b"chpl")
+    if chpl is None:
+        return []
+    data = moov[chpl[0] : chpl[1]]
+    count = data[8]
+    pos = 9
+    chapters = []
+    for _ in range(count):
+        start_100ns = struct.unpack_from(">Q", data, pos)[0]
+        title_length = data[pos + 8]
+        title = data[pos + 9 : pos + 9 + title_length].decode("utf-8", errors="replace")
+        if pos + 9 + title_length > len(data):
+            raise ValueError("a Nero chapter runs past its box")
+        pos += 9 + title_length
+        chapters.append(
+            Chapter(start_ms=start_100ns // 10_000, title=title.strip(), source=ChapterSource.TAGS)
+        )
+    return chapters
+
+
+def _mp4_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
+    moov = _find_moov(stream)
+    tracks = [_parse_track(moov, s, e) for kind, s, e in _boxes(moov) if kind == b"trak"]
+    by_id = {t.track_id: t for t in tracks}
+    refs = [ref for t in tracks for ref in t.chapter_refs if ref in by_id]
+    lists = [_track_chapters(stream, by_id[ref]) for ref in dict.fromkeys(refs)]
+    lists = [samples for samples in lists if samples]
+    movie_end_ms = _movie_duration_ms(moov)
+    if lists:
+        # The first referenced track carries the plain titles (Hindenburg adds a second track
+        # whose texts are link titles); links come from whichever track has them.
+        titles = lists[0]
+        chapters = []
+        for index, (start_ms, sample_end_ms, text, sample_url) in enumerate(titles):
+            url = sample_url
+            for other in lists[1:]:
+                if url is None and index < len(other) and abs(other[index][0] - start_ms) <= 1000:
+                    url = other[index][3]
+            end_ms = sample_end_ms
+            if movie_end_ms is not None:
+                end_ms = min(end_ms, movie_end_ms)  # the last sample often outlasts the audio
+            chapters.append(
+                Chapter(
+                    start_ms=start_ms,
+                    title=text or f"Chapter {index + 1}",
+                    end_ms=end_ms if end_ms > start_ms else None,
+                    url=url,
+                    source=ChapterSource.TAGS,
+                )
+            )
+        return chapters
+    return _nero_chapters(moov)
