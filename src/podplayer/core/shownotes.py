@@ -510,6 +510,16 @@ def _orientation_precedes(before: str, after: str) -> bool:
     return after.lstrip().startswith((".", "!", "?"))
 
 
+def _is_prose(left: str, right: str, title: str) -> bool:
+    if len(title) > _PROSE_TITLE:
+        return True
+    after = right.lstrip()
+    if not after[:1].islower():
+        return False  # "Attack 5:31 (first live performance)" is an entry with a remark
+    words = left.split()
+    return len(words) >= 2 or (bool(words) and words[-1][:1].islower())
+
+
 def _line_candidates(
     text: str, line: list[_Token], bounds: tuple[int, int, int], urls: tuple[list[int], list[int]]
 ) -> list[_Candidate]:
@@ -521,8 +531,8 @@ def _line_candidates(
         right = token.title or text[token.end : line_end]
         title = _clean_title(_clean_title(left) + " " + _clean_title(right))
         entry = line_start + len(left) - len(left.lstrip())
-        if _bare(left) and _bare(right) and len(title) > _PROSE_TITLE:
-            return []  # a time in the middle of a paragraph, not a list entry
+        if _bare(left) and _bare(right) and _is_prose(left, right, title):
+            return []  # "skip to 12:30 for the demo": a time inside a sentence, not an entry
         return [_Candidate(token.ms, title, entry, token.start)]
     floor = line_start
     index = bisect.bisect_right(url_ends, line[0].start) - 1
