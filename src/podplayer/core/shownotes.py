@@ -126,7 +126,7 @@ _TIME = (
     r"(?<![\w:/=.,@])"
     r"(?:(?P<h>\d{1,2}):(?P<hm>[0-5]\d)|(?P<m>\d{1,3})):(?P<s>[0-5]\d)"
     r"(?:[.,](?P<f>\d{1,3}))?"
-    r"(?![\w:]|[.,]\d)"
+    r"(?!\w|:\d|[.,]\d)"
 )
 _TIME_AT = re.compile(_TIME)
 _COLON = re.compile(r":(?=[0-5]\d)")
@@ -152,6 +152,8 @@ _LINK_HEADING_ANY = re.compile(
 )
 # The last sentence end in a stretch of text (greedy .* finds the last one in one match).
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
+_LEADING_TIME = re.compile(r"^[(\[]?\d{1,3}(?::[0-5]\d){1,2}(?:[.,]\d{1,3})?[)\]]?[\s\-–—|:]*")
+_CONNECTOR = re.compile(r"^(?:and|or|plus|also)\s+(?=\S)", re.IGNORECASE)
 _NUMBER_BULLET = re.compile(r"^(?:\d{1,3}[.)]|[ivx]{1,4}\.)\s+", re.IGNORECASE)
 _T_FRAGMENT = re.compile(
     r"[#&?]t=(?:(?P<clock>\d+(?::\d{1,2}){0,2}(?:\.\d+)?)"
@@ -743,7 +745,7 @@ def _bare_label(region: str) -> str:
     while heading is not None and heading.end() > 0:
         label = label[heading.end() :]
         heading = _LINK_HEADING_START.match(label)
-    bullet = _NUMBER_BULLET.match(label)
+    bullet = _NUMBER_BULLET.match(label) or _LEADING_TIME.match(label) or _CONNECTOR.match(label)
     if bullet is not None:
         label = label[bullet.end() :]
     return _unquote(label.strip(" \t-–—|:•·*_"))
