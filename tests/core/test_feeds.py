@@ -163,7 +163,6 @@ def test_own_feed_every_source() -> None:
 
 
 def test_own_feed_shownotes_chapters_are_duration_bounded() -> None:
-    pytest.importorskip("podplayer.core.shownotes", reason="the show-notes engine is not here yet")
     info = read_feed((DATA / "chapters-everywhere.rss").read_bytes(), "https://example.com/feed")
     _, bonus = info.podcast.episodes
     notes = info.chapter_sources["ep-68"]["shownotes"]
@@ -278,3 +277,10 @@ def test_fuzz_mutated_feed(at: int, cut: int, insert: bytes) -> None:
     data = FUZZ_SEED[:at] + insert + FUZZ_SEED[at + cut :]
     with contextlib.suppress(PodplayerError):
         parse_feed(data, "https://example.com/feed")
+
+
+def test_without_shownotes_keeps_psc_and_drops_notes_chapters() -> None:
+    data = (DATA / "chapters-everywhere.rss").read_bytes()
+    first, bonus = parse_feed(data, "https://example.com/feed", shownotes=False).episodes
+    assert [c.source for c in first.chapters] == ["psc", "psc"]
+    assert (bonus.chapters, bonus.links) == ((), ())

