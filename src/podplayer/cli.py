@@ -7,26 +7,14 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from podplayer import __version__
-from podplayer.core import pages
+from podplayer.core import sources
 from podplayer.core.errors import PodplayerError
-from podplayer.core.fetch import fetch, is_web_url
 from podplayer.core.model import Podcast
 from podplayer.core.timecode import format_ms, seconds
 
 COMMANDS = frozenset({"parse", "play"})
-
-
-def load(source: str) -> Podcast:
-    """A Podcast from a path or an http(s) URL. Raises PodplayerError."""
-    if is_web_url(source):
-        response = fetch(source)
-        name = Path(urlsplit(response.url).path).name or urlsplit(response.url).netloc
-        text = pages.decode(response.body, name=name)
-        return pages.parse_text(text, name=name, url=response.url)
-    return pages.load_source(Path(source))
 
 
 def podcast_json(podcast: Podcast) -> dict[str, Any]:
@@ -60,7 +48,7 @@ def _print_text(podcast: Podcast) -> None:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    podcast = load(args.source)
+    podcast = sources.load(args.source)
     if args.json:
         json.dump(podcast_json(podcast), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -75,7 +63,7 @@ def _cmd_play(args: argparse.Namespace) -> int:
 
     at_ms = parse_time(args.at) if args.at is not None else None
     chapter = args.chapter - 1 if args.chapter is not None else None
-    return run_play(args.source, chapter, at_ms, args.seconds, args.output)
+    return int(run_play(args.source, chapter, at_ms, args.seconds, args.output))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"podplayer {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     parse = sub.add_parser("parse", help="print the episodes, chapters and links of a source")
-    parse.add_argument("source", help="a podcast page or show-notes file (.txt, .html), or a URL")
+    parse.add_argument(
+        "source",
+        help="a podcast page, show-notes file, feed, JSON chapters or audio file; or its URL",
+    )
     parse.add_argument("--json", action="store_true", help="print JSON")
     parse.set_defaults(func=_cmd_parse)
     play = sub.add_parser("play", help="play an audio file or URL without a window")
