@@ -477,7 +477,8 @@ def _last_title_end(text: str, start: int, line_end: int, url_starts: list[int])
     window = text[start:end]
     cut = len(window)
     sentence = _FIRST_SENTENCE_END.search(window)
-    if sentence is not None:
+    # "50:00 Outro. Thanks for listening!" ends the list; "50:00 Why? Rust" is one title.
+    if sentence is not None and len(window[sentence.end() :].split()) >= 3:
         cut = sentence.start() + (0 if window[sentence.start()] == "." else 1)
     heading = _LINK_HEADING_ANY.search(window, 0, cut)
     if heading is not None and heading.start() > 0:
