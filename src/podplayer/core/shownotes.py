@@ -36,6 +36,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class ShowNotes:
     """What the notes say: readable text, the chapter list and the links.
@@ -85,12 +89,21 @@ _TIME_SUFFIXES = (
     r"(?:[ecmp][sd]?t|gmt|utc|bst|ces?t|ist|aest|aedt|jst|uhr|o['’]clock|hrs?|h|hours?)\b",
     r"(?:local\s+time|your\s+time)\b",
 )
+_SUFFIX_WORDS = _words(
+    """am pm a. p. uhr local your to till until bis ratio aspect widescreen format
+    display screen crop est edt cst cdt mst mdt pst pdt et ct mt pt gmt utc bst cet cest ist aest
+    aedt jst o'clock o’clock esv kjv niv nasb nkjv nlt rsv nrsv csb msg"""
+)
+# Two characters after "<time> " that may begin a suffix ("am", "- 05:00", "(ESV)").
+_SUFFIX_STARTS = frozenset(
+    {w[:2] for w in _SUFFIX_WORDS}
+    | {"a ", "p ", "- ", "– ", "— "}
+    | {"(" + w[0] for w in _SUFFIX_WORDS}
+    | {"-" + d for d in "0123456789"}
+)
+_DIGITS = "0123456789"
 _RATIO_WORDS = r"(?:aspect|ratio|widescreen|format|display|screen|crop)\b"
 _RANGE_WORDS = r"(?:-|–|—|to|until|till|bis)"
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Bible books whose name is not also a common first name: "Genesis 1:10" is always a verse.
@@ -129,7 +142,7 @@ _TIME = (
     r"(?!\w|:\d|[.,]\d)"
 )
 _TIME_AT = re.compile(_TIME)
-_COLON = re.compile(r":(?=[0-5]\d)")
+_COLON = re.compile(r":[0-5]\d")
 _URL = re.compile(_URL_BODY)
 _AFTER_TIME = re.compile(
     rf"[ \t\u00a0\u202f]*(?:(?P<clock>{'|'.join(_TIME_SUFFIXES)})|(?P<ratio>{_RATIO_WORDS})"
@@ -147,6 +160,10 @@ _LINK_HEADING_START = re.compile(
 _HEADING_START = re.compile(
     rf"^(?:{'|'.join(_CHAPTER_HEADINGS)})(?![\w-])\s*[:\-–—]?\s*", re.IGNORECASE
 )
+# First letters of the alternatives above: most titles skip the heading patterns at once.
+_HEADING_INITIALS = frozenset(p[0] for p in _CHAPTER_HEADINGS)
+_LINK_HEADING_INITIALS = _HEADING_INITIALS | frozenset("selmrf")
+_BULLET_INITIALS = frozenset("0123456789ivx")
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(_LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
@@ -311,6 +328,8 @@ def looks_like_html(notes: str) -> bool:
     >>> looks_like_html("<p>Intro <b>0:06</b></p>"), looks_like_html("a < b and 3 > 2")
     (True, False)
     """
+    if "<" not in notes and "&" not in notes:
+        return False
     return _HTML_HINT.search(notes) is not None
 
 
@@ -399,12 +418,11 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
         pos = colon.start()
         if pos < last_end:
             continue
-        begin = pos
-        while begin > 0 and pos - begin < 3 and text[begin - 1].isdigit():
-            begin -= 1
-        if begin == pos:
+        before = text[max(0, pos - 3) : pos]
+        digits = len(before) - len(before.rstrip(_DIGITS))
+        if not digits:
             continue
-        match = _TIME_AT.match(text, begin)
+        match = _TIME_AT.match(text, pos - digits)
         if match is None:
             continue
         start, end = match.span()
@@ -413,7 +431,13 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
             url_index += 1
         if url_index < len(urls) and urls[url_index][0] <= start:
             continue  # inside a URL
-        after = _AFTER_TIME.match(text, end)
+        # Most times are followed by a title word: skip the suffix pattern when the next two
+        # letters cannot begin a clock, ratio, range or verse suffix.
+        nxt = text[end : end + 3]
+        if nxt[:1] == " " and nxt[1:].lower() not in _SUFFIX_STARTS and nxt[1:2] not in "hH":
+            after = None
+        else:
+            after = _AFTER_TIME.match(text, end)
         if after is not None:
             if after["clock"] is not None or after["ratio"] is not None:
                 continue
@@ -432,12 +456,16 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
 def _clean_title(title: str) -> str:
     title = " ".join(title.split())
     title = title.lstrip(_LEAD_JUNK)
-    bullet = _NUMBER_BULLET.match(title)
-    if bullet is not None and len(title) > bullet.end():
-        title = title[bullet.end() :].lstrip(_LEAD_JUNK)
-    heading = _HEADING_START.match(title)
-    if heading is not None and heading.end() < len(title):
-        title = title[heading.end() :].lstrip(_LEAD_JUNK)
+    first = title[:1].lower()
+    if first in _BULLET_INITIALS:
+        bullet = _NUMBER_BULLET.match(title)
+        if bullet is not None and len(title) > bullet.end():
+            title = title[bullet.end() :].lstrip(_LEAD_JUNK)
+            first = title[:1].lower()
+    if first in _HEADING_INITIALS:
+        heading = _HEADING_START.match(title)
+        if heading is not None and heading.end() < len(title):
+            title = title[heading.end() :].lstrip(_LEAD_JUNK)
     title = title.rstrip(_TRAIL_JUNK)
     if title.startswith(("**", "__")) and title.endswith(("**", "__")):
         title = title[2:-2].strip()
@@ -666,6 +694,8 @@ def _find_chapters(
 
 def _trim_url(url: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets from the end of a URL."""
+    if url[-1:].isalnum() or url.endswith("/"):
+        return url
     while url:
         last = url[-1]
         if (
@@ -742,13 +772,18 @@ def _label_from_context(text: str, start: int, floor: int) -> str | None:
 
 def _bare_label(region: str) -> str:
     label = " ".join(region.split()).lstrip(_LEAD_JUNK + ".")
-    heading = _LINK_HEADING_START.match(label)
-    while heading is not None and heading.end() > 0:
-        label = label[heading.end() :]
+    while label[:1].lower() in _LINK_HEADING_INITIALS:
         heading = _LINK_HEADING_START.match(label)
-    bullet = _NUMBER_BULLET.match(label) or _LEADING_TIME.match(label) or _CONNECTOR.match(label)
-    if bullet is not None:
-        label = label[bullet.end() :]
+        if heading is None or heading.end() == 0:
+            break
+        label = label[heading.end() :]
+    first = label[:1].lower()
+    if first in _BULLET_INITIALS or first in "([aop":
+        bullet = (
+            _NUMBER_BULLET.match(label) or _LEADING_TIME.match(label) or _CONNECTOR.match(label)
+        )
+        if bullet is not None:
+            label = label[bullet.end() :]
     return _unquote(label.strip(" \t-–—|:•·*_"))
 
 
