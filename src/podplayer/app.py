@@ -8,11 +8,18 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podplayer import APP_ID, APP_NAME, __version__, cli
 from podplayer.core.fetch import is_web_url
 
+if TYPE_CHECKING:
+    from podplayer.playback.base import Player
+
 log = logging.getLogger(__name__)
+
+#: "dummy", "afile:PATH" (record to a WAV), or any libVLC --aout name; unset: the system's.
+AUDIO_OUTPUT_ENV = "PODPLAYER_AUDIO_OUTPUT"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sources",
         nargs="*",
         metavar="SOURCE",
-        help="podcast pages or show-notes files (.txt, .html) to open; "
+        help="podcast pages, show-notes files (.txt, .html) or audio files to open; "
         "without any, the bundled sample is shown",
     )
     return parser
@@ -42,12 +49,35 @@ def main(argv: list[str] | None = None) -> int:
     return _run_gui(args)
 
 
+def make_player() -> tuple[Player, str | None]:
+    """The libVLC player, or a silent stand-in and the reason libVLC can't be used."""
+    from podplayer.playback.base import PlaybackError
+    from podplayer.playback.null import NullPlayer
+    from podplayer.playback.vlc import VlcPlayer, vlc_available
+
+    ok, reason = vlc_available()
+    if not ok:
+        log.warning("Playback unavailable: %s", reason)
+        return NullPlayer(), reason
+    output = os.environ.get(AUDIO_OUTPUT_ENV, "").strip() or None
+    audio_file = None
+    if output is not None and output.startswith("afile:"):
+        output, audio_file = "afile", Path(output.removeprefix("afile:"))
+    try:
+        return VlcPlayer(audio_output=output, audio_file=audio_file), None
+    except PlaybackError as exc:
+        log.warning("Playback unavailable: %s", exc)
+        return NullPlayer(), str(exc)
+
+
 def _run_gui(args: list[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from podplayer.core.pages import load_source
-    from podplayer.core.paths import app_paths, sample_page
+    from podplayer.core import sources
+    from podplayer.core.attachments import AttachmentStore
+    from podplayer.core.paths import app_paths, demo_audio, demo_notes, sample_page
+    from podplayer.playback.session import PlaybackSession
     from podplayer.ui.loader import SourceLoader
     from podplayer.ui.mainwindow import MainWindow
 
@@ -70,8 +100,13 @@ def _run_gui(args: list[str]) -> int:
         paths.cache_dir,
     )
 
-    loader = SourceLoader(load_source)
-    window = MainWindow(loader)
+    player, unavailable = make_player()
+    session = PlaybackSession(player)
+    attachments = AttachmentStore.in_folder(paths.data_dir)
+    loader = SourceLoader(lambda path: sources.load(str(path)))
+    window = MainWindow(loader, session, attachments)
+    if unavailable is not None:
+        window.set_playback_unavailable(unavailable)
     window.show()
 
     files = [Path(s) for s in options.sources if not is_web_url(s)]
@@ -81,7 +116,15 @@ def _run_gui(args: list[str]) -> int:
             f"Not opened: feeds by address are not supported in the window yet ({urls[0]}). "
             f"Save the page and open the file, or try '{APP_NAME} parse URL'."
         )
-    window.load_sources(files or ([] if urls else [sample_page()]))
+    if files or urls:
+        audio = [f for f in files if f.suffix.lower() in sources.AUDIO_SUFFIXES]
+        window.load_sources([f for f in files if f not in audio])
+        for path in audio:
+            window.open_audio_file(path)
+    else:
+        window.load_sources([sample_page()])
+        # Selected first: a fresh machine plays and seeks with no network.
+        window.load_demo(demo_notes(), demo_audio())
 
     # Python signal handlers only run between bytecodes; the timer lets them in while Qt waits.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -93,4 +136,6 @@ def _run_gui(args: list[str]) -> int:
     status = app.exec()
     # A worker still parsing must not report to objects Python is about to free.
     loader.wait(2000)
+    # Releasing libVLC stops the audio (and writes a recording's WAV header).
+    player.close()
     return status

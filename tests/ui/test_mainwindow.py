@@ -218,7 +218,7 @@ def test_loading_the_same_podcast_again_replaces_it(
 def test_menus_offer_open_quit_and_about(make_window: WindowFactory) -> None:
     window = make_window(lambda _p: Podcast("u", "t"))
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Help"]
+    assert titles == ["&File", "&Playback", "&Help"]
     assert window.open_action.text() == "&Open…"
     window.quit_action.trigger()
     assert not window.isVisible()

@@ -55,3 +55,13 @@ def resources_dir() -> Path:
 def sample_page() -> Path:
     """The bundled sample podcast page, loaded when the library is empty."""
     return resources_dir() / "sample" / "meta-tech-podcast.txt"
+
+
+def demo_notes() -> Path:
+    """The bundled demo episode's show notes (its chapters match ``demo_audio``)."""
+    return resources_dir() / "demo" / "podplayer-demo.txt"
+
+
+def demo_audio() -> Path:
+    """The bundled demo episode's audio: an MP3 with a tone of its own in each chapter."""
+    return resources_dir() / "demo" / "podplayer-demo.mp3"

@@ -8,28 +8,55 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from podplayer.core.errors import PodplayerError
 from podplayer.core.model import Podcast
+from podplayer.core.sources import audio_episode, load
 
 log = logging.getLogger(__name__)
 
 LoadFunction = Callable[[Path], Podcast]
 
+DEMO_TITLE = "podplayer demo"
+
+
+def load_audio_file(path: Path) -> Podcast:
+    """One episode for a local audio file (its tag chapters, title, duration). Worker thread."""
+    return audio_episode(path)
+
+
+def load_demo(notes: Path, audio: Path) -> Podcast:
+    """The bundled demo: the episode from ``notes`` playing ``audio``. The file's chapter tags
+    win over the notes' times (they are what is actually in the audio); the notes give the
+    description and links. Worker thread; raises PodplayerError."""
+    podcast = load(str(notes))
+    if not podcast.episodes:
+        return podcast
+    heard = audio_episode(audio).episodes[0]
+    episode = replace(
+        podcast.episodes[0],
+        local_path=str(audio),
+        duration_ms=heard.duration_ms,
+        chapters=heard.chapters or podcast.episodes[0].chapters,
+    )
+    return replace(podcast, title=DEMO_TITLE, episodes=(episode,))
+
 
 class _LoadJob(QRunnable):
-    def __init__(self, loader: SourceLoader, path: Path) -> None:
+    def __init__(self, loader: SourceLoader, path: Path, function: LoadFunction) -> None:
         super().__init__()
         self._loader = loader
         self._path = path
+        self._function = function
 
     def run(self) -> None:
         # Runs on a worker thread: nothing may escape, or the pool thread would swallow it silently.
         try:
-            podcast = self._loader.load_function(self._path)
+            podcast = self._function(self._path)
         except PodplayerError as exc:
             self._loader.job_failed.emit(self._path, str(exc))
         except Exception:
@@ -73,11 +100,12 @@ class SourceLoader(QObject):
     def busy(self) -> bool:
         return self._pending > 0
 
-    def load(self, path: Path) -> None:
+    def load(self, path: Path, function: LoadFunction | None = None) -> None:
+        """Run ``function(path)`` (default: ``load_function``) on a worker."""
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_LoadJob(self, path))
+        self._pool.start(_LoadJob(self, path, function or self.load_function))
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until running jobs end (their results are still delivered later, queued)."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
 
 from podplayer.core.model import Chapter, Episode, Link, Podcast, chapter_lengths
 from podplayer.core.timecode import format_ms
@@ -35,6 +36,7 @@ class Role(IntEnum):
     URL = Qt.ItemDataRole.UserRole + 2  # a link's address (LinkListModel)
     START_MS = Qt.ItemDataRole.UserRole + 3  # a chapter's start, int ms (ChapterTableModel)
     SUBTITLE = Qt.ItemDataRole.UserRole + 4  # a second, dimmer line under the display text
+    CURRENT = Qt.ItemDataRole.UserRole + 5  # bool: the chapter being played (ChapterTableModel)
 
 
 def _episode_number(episode: Episode) -> str:
@@ -192,20 +194,49 @@ class ChapterTableModel(_TableModel[Chapter]):
     ) -> None:
         super().__init__(rows, parent)
         self._lengths = chapter_lengths(self._rows, duration_ms)
+        self._current = -1
+        #: Shown beside the current chapter's title (a QIcon; the view sets it).
+        self.current_icon: Any = None
 
     def set_items(self, rows: Sequence[Chapter], duration_ms: int | None = None) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
         self._lengths = chapter_lengths(self._rows, duration_ms)
+        self._current = -1
         self.endResetModel()
+
+    @property
+    def current_row(self) -> int:
+        """The row of the chapter being played, or -1."""
+        return self._current
+
+    def set_current(self, row: int) -> None:
+        """Mark ``row`` as the chapter being played (-1: none)."""
+        row = row if 0 <= row < len(self._rows) else -1
+        if row == self._current:
+            return
+        changed = [r for r in (self._current, row) if r >= 0]
+        self._current = row
+        last = self.columnCount() - 1
+        for r in changed:
+            self.dataChanged.emit(self.index(r, 0), self.index(r, last))
 
     def _data(self, obj: Chapter, row: int, column: int, role: int) -> Any:
         if role == Role.START_MS:
             return obj.start_ms
+        if role == Role.CURRENT:
+            return row == self._current
+        if row == self._current:
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.DecorationRole and column == 1:
+                return self.current_icon
         if role == Qt.ItemDataRole.DisplayRole:
             return _CHAPTER_TEXT[column](obj, self._lengths[row])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{format_ms(obj.start_ms)}  {obj.title}"
+            return f"{format_ms(obj.start_ms)}  {obj.title}\nClick or press Enter to play from here"
         return None
 
 
