@@ -11,7 +11,7 @@ import email.utils
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -50,11 +50,13 @@ def _web_url(raw: str) -> str | None:
         inner = text[len(parts.scheme) + 1 :]
         if inner.startswith(("http://", "https://")):
             return inner
-        parts = urlsplit(f"{_FEED_SCHEMES[scheme]}:{inner}")
+        text = f"{_FEED_SCHEMES[scheme]}:{inner}"
+        parts = urlsplit(text)
         scheme = parts.scheme
     if scheme not in ("http", "https") or not parts.netloc:
         return None
-    return urlunsplit(parts._replace(scheme=scheme))
+    # Kept as written (an empty "?" included): the URL is the subscription's identity.
+    return text if text[: len(scheme)].islower() else scheme + text[len(scheme) :]
 
 
 def read_opml(data: bytes) -> list[Subscription]:
