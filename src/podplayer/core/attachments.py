@@ -79,7 +79,7 @@ class AttachmentStore:
         assert self.path is not None
         try:
             text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return {}
         except (OSError, UnicodeDecodeError) as exc:
             return self._set_aside(f"it could not be read ({exc})")

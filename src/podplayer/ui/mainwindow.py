@@ -586,6 +586,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
+        podcast = self._with_attachments(podcast)
         preferred = self._preferred_url
         present = preferred is not None and self.podcast_model.row_of(preferred) >= 0
         self.add_podcast(podcast, select=not present or podcast.url == preferred)
