@@ -8,6 +8,7 @@ import os
 # Before anything imports Qt; harmless when the top-level conftest already set it.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import contextlib
 import re
 import shutil
 import socket
@@ -94,10 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
         self.end_headers()
         if body:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data[start : end + 1])
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
 
 @pytest.fixture(scope="session")

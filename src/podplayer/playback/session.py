@@ -98,8 +98,9 @@ class PlaybackSession(QObject):
     def open(self, episode: Episode, start_ms: int = 0, play: bool = True) -> None:
         """Make ``episode`` current and load it at ``start_ms``; raises PlaybackError when the
         episode has no audio. A refused or missing source is reported by the player's
-        ``error_occurred``."""
-        self.set_episode(episode)
+        ``error_occurred``. Chapters set for this episode are kept."""
+        if self._episode != episode:
+            self.set_episode(episode)
         self._seek_episode(start_ms, play=play, force_load=True)
 
     def resume(self, episode: Episode, position_ms: int) -> None:
