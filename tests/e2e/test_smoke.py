@@ -104,6 +104,8 @@ def test_window_appears_and_quits_cleanly(display: str, tmp_path: Path) -> None:
         "QT_QPA_PLATFORM": "xcb",
         "PODPLAYER_HOME": str(tmp_path / "home"),
         "PODPLAYER_LOG": "INFO",
+        # No sound card on test machines: libVLC's default output would flood the log.
+        "PODPLAYER_AUDIO_OUTPUT": "dummy",
     }
     with log.open("w") as stderr:
         app = subprocess.Popen(
@@ -120,7 +122,9 @@ def test_window_appears_and_quits_cleanly(display: str, tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             pytest.fail("no podplayer window within 30 s:\n" + log.read_text())
         window = found.split()[0]
-        assert _wait_for_text(log, "Loaded ", 15), log.read_text()
+        # The bundled sample and the demo episode, which is selected whichever comes first.
+        assert _wait_for_text(log, "podplayer-demo.txt: 1 episodes", 15), log.read_text()
+        assert _wait_for_text(log, "meta-tech-podcast.txt", 15), log.read_text()
         time.sleep(0.5)  # let the loaded lists paint
 
         artifacts = os.environ.get("PODPLAYER_ARTIFACTS")
@@ -129,6 +133,14 @@ def test_window_appears_and_quits_cleanly(display: str, tmp_path: Path) -> None:
         shot = _screenshot(display, folder / "main-window.png")
         if shot is not None:
             assert shot.stat().st_size > 1000
+
+        # Space plays the selected demo episode, Ctrl+Right goes to its next chapter.
+        _xdotool(display, "windowfocus", "--sync", window)
+        _xdotool(display, "key", "--clearmodifiers", "space")
+        assert _wait_for_text(log, "Player playing: A tour of podplayer", 15), log.read_text()
+        _xdotool(display, "key", "--clearmodifiers", "ctrl+Right")
+        time.sleep(1.5)
+        _screenshot(display, folder / "main-window-playing.png")
 
         _xdotool(display, "windowfocus", "--sync", window)
         _xdotool(display, "key", "--clearmodifiers", "ctrl+q")

@@ -657,6 +657,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_player_state(self, state: PlayerState) -> None:
+        episode = self.session.episode
+        log.info("Player %s: %s", state.value, episode.title if episode else self.player.source)
         if state is PlayerState.PLAYING and self.message_bar.kind() == "error":
             # An error about an earlier attempt is stale once something plays.
             self.message_bar.hide()
