@@ -345,3 +345,9 @@ def test_unwritable_folder(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(LibraryError, match="Could not create the library folder"):
         Library(blocker / "sub" / FILE_NAME)
+
+
+def test_optimize_keeps_search_working(lib: Library) -> None:
+    lib.add_podcast(_podcast())
+    lib.optimize()
+    assert lib.search("cxx")[0].chapter == "Rust and cxx"

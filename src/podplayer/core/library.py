@@ -947,6 +947,19 @@ class Library:
                     (url, error, now),
                 )
 
+    def optimize(self) -> None:
+        """Merge the search index into one segment and refresh the query planner's statistics.
+
+        Worth calling after a refresh of many feeds (seconds of work at most; run it off the GUI
+        thread): many small index segments make every search slower. Raises LibraryError.
+        """
+        with self._write("optimise the search index") as conn:
+            conn.execute("INSERT INTO search (search) VALUES ('optimize')")
+        try:
+            self._conn.execute("PRAGMA optimize")
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Could not optimise the library: {exc}") from None
+
     # -- search ----------------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:

@@ -1,0 +1,300 @@
+"""Library benchmark on a generated library: 50 podcasts x 400 episodes x 10 chapters.
+
+Prints each figure beside its target:
+- search for a word: median (target under 20 ms);
+- resident memory with the whole library loaded (target under 250 MB);
+- refresh of 50 feeds from a loopback server, changed and then unchanged (time; no target here:
+  the window's 50 ms stall target is measured with the window).
+
+Run: ``.venv/bin/python bench/bench_library.py [--podcasts 50 --episodes 400 --chapters 10]``.
+Nothing outside a temporary folder is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import hashlib
+import itertools
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from podplayer.core.library import FILE_NAME, Library, open_library
+from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast
+from podplayer.core.refresh import RefreshResult, refresh_feed
+from podplayer.core.timecode import format_ms
+
+# Real show notes follow Zipf's law: a few words everywhere, most words rare. A handful of
+# topic words ("cxx" among them) are sprinkled in at about one chapter title in a hundred.
+_COMMON_TEXT = """the a and of to in is that it for on with as was this you we but are be at have
+not from they or by one had what all were when there can an your which their said if do will
+each about how up out them then she many some so these would other into has more her two like
+him see time could no make than first been its who now people my made over did down only way
+find use may water long little very after words called just where most know"""
+_COMMON = _COMMON_TEXT.split()
+_TOPICS_TEXT = """cxx rust python compiler kernel allocator garden typography codec llvm wasm
+mutex profiler privacy"""
+_TOPICS = _TOPICS_TEXT.split()
+
+
+def _vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    made = {"".join(rng.choices(letters, k=rng.randint(4, 9))) for _ in range(size)}
+    return _COMMON + sorted(made - set(_TOPICS))
+
+
+WORDS = _vocabulary(random.Random(7))
+_WEIGHTS = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(WORDS))))
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    words = rng.choices(WORDS, cum_weights=_WEIGHTS, k=n)
+    if rng.random() < 0.01 * n / 4:
+        words[rng.randrange(n)] = rng.choice(_TOPICS)
+    return " ".join(words).capitalize()
+
+
+def make_podcast(p: int, episodes: int, chapters: int, seed: int = 1) -> Podcast:
+    rng = random.Random(seed * 100_003 + p)
+    eps = []
+    for e in range(episodes):
+        marks = tuple(
+            Chapter(c * 300_000, _sentence(rng, 4), source=ChapterSource.PSC)
+            for c in range(chapters)
+        )
+        eps.append(
+            Episode(
+                guid=f"urn:bench:{p}:{e}",
+                number=e + 1,
+                title=_sentence(rng, 6),
+                duration_ms=chapters * 300_000,
+                audio_url=f"https://example.org/{p}/{e}.mp3",
+                description=_sentence(rng, 60),
+                chapters=marks,
+            )
+        )
+    return Podcast(
+        f"https://example.org/{p}/feed.xml", f"Show {p}: {_sentence(rng, 2)}", "", None, tuple(eps)
+    )
+
+
+def feed_bytes(podcast: Podcast) -> bytes:
+    items = []
+    for e in podcast.episodes:
+        chapters = "".join(
+            f"<psc:chapter start={quoteattr(format_ms(c.start_ms, always_hours=True))} "
+            f"title={quoteattr(c.title)}/>"
+            for c in e.chapters
+        )
+        items.append(
+            f"<item><guid isPermaLink='false'>{escape(e.guid)}</guid>"
+            f"<title>{e.number}: {escape(e.title)}</title>"
+            f"<enclosure url={quoteattr(e.audio_url or '')} type='audio/mpeg' length='1'/>"
+            f"<description>{escape(e.description)}</description>"
+            f"<psc:chapters version='1.2'>{chapters}</psc:chapters></item>"
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        "<rss version='2.0' xmlns:psc='http://podlove.org/simple-chapters'><channel>"
+        f"<title>{escape(podcast.title)}</title>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = self.server.feeds.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        tag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == tag:
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", tag)
+        self.send_header("Last-Modified", email.utils.formatdate(usegmt=True))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, feeds: dict[str, bytes]) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.feeds = feeds
+
+
+@contextmanager
+def serve(feeds: dict[str, bytes]) -> Iterator[str]:
+    server = _Server(feeds)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def refresh_all(path: Path, urls: list[str], workers: int) -> list[RefreshResult]:
+    local = threading.local()
+
+    def one(url: str) -> RefreshResult:
+        if not hasattr(local, "lib"):
+            local.lib = Library(path)  # one connection per worker thread
+        return refresh_feed(local.lib, url)
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, urls))
+
+
+def _figure(name: str, value: float, unit: str, target: str, ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("  ok" if ok else "  MISSED")
+    print(f"{name:<44} {value:10.1f} {unit:<3} target {target}{verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--podcasts", type=int, default=50)
+    parser.add_argument("--episodes", type=int, default=400)
+    parser.add_argument("--chapters", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="podplayer-bench-") as tmp:
+        path = Path(tmp) / FILE_NAME
+        start = time.perf_counter()
+        podcasts = [make_podcast(p, args.episodes, args.chapters) for p in range(args.podcasts)]
+        generated = time.perf_counter() - start
+        start = time.perf_counter()
+        with Library(path) as lib:
+            for podcast in podcasts:
+                lib.add_podcast(podcast)
+        stored = time.perf_counter() - start
+        size_mb = path.stat().st_size / 2**20
+        print(
+            f"library: {args.podcasts} podcasts x {args.episodes} episodes x {args.chapters} "
+            f"chapters; generated in {generated:.1f} s, stored in {stored:.1f} s, "
+            f"{size_mb:.0f} MB on disk"
+        )
+        del podcasts
+
+        base_rss = rss_mb()
+        start = time.perf_counter()
+        lib, message = open_library(path)
+        assert message is None, message
+        opened_ms = (time.perf_counter() - start) * 1000
+        _figure("open (with integrity check)", opened_ms, "ms", "none (part of cold start)")
+
+        timings: dict[str, list[float]] = {}
+        for word in ("cxx", "garden", "rust compiler", WORDS[300], WORDS[3000], "zzznotthere"):
+            lib.search(word)  # warm the page cache once, as a user's second search would
+            runs = []
+            for _ in range(15):
+                t0 = time.perf_counter()
+                lib.search(word)
+                runs.append((time.perf_counter() - t0) * 1000)
+            timings[word] = runs
+        median = statistics.median([t for runs in timings.values() for t in runs])
+        worst = max(statistics.median(runs) for runs in timings.values())
+        _figure("search for a word, median", median, "ms", "< 20 ms", median < 20)
+        _figure("search, slowest word's median", worst, "ms", "< 20 ms", worst < 20)
+        runs = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            lib.search(WORDS[0])
+            runs.append((time.perf_counter() - t0) * 1000)
+        commonest = statistics.median(runs)
+        _figure(f"search for {WORDS[0]!r}, in most rows (worst case)", commonest, "ms", "none")
+
+        start = time.perf_counter()
+        loaded = {p.url: lib.episodes(p.url) for p in lib.podcasts()}
+        load_s = time.perf_counter() - start
+        total_eps = sum(len(v) for v in loaded.values())
+        rss = rss_mb()
+        _figure(f"load all {total_eps} episodes", load_s * 1000, "ms", "none")
+        _figure("resident memory, library loaded", rss, "MB", "< 250 MB", rss < 250)
+        print(f"{'  (before opening the library)':<44} {base_rss:10.1f} MB")
+        del loaded
+        lib.close()
+
+        # Feeds that differ from what is stored (another seed), then the same ones unchanged.
+        changed = {
+            f"/{p}/feed.xml": feed_bytes(make_podcast(p, args.episodes, args.chapters, seed=2))
+            for p in range(args.podcasts)
+        }
+        feed_mb = sum(len(b) for b in changed.values()) / 2**20
+        with serve(changed) as base:
+            urls = [base + key for key in changed]
+            # Subscribe under the loopback URLs first, so the refresh replaces real content.
+            with Library(path) as lib:
+                for p in range(args.podcasts):
+                    original = make_podcast(p, args.episodes, args.chapters)
+                    lib.add_podcast(replace(original, url=urls[p]))
+            start = time.perf_counter()
+            results = refresh_all(path, urls, args.workers)
+            changed_s = time.perf_counter() - start
+            failed = [r for r in results if not r.ok]
+            start = time.perf_counter()
+            again = refresh_all(path, urls, args.workers)
+            unchanged_s = time.perf_counter() - start
+        assert not failed, failed[0].error
+        assert all(r.not_modified for r in again)
+        _figure(
+            f"refresh {len(urls)} changed feeds ({feed_mb:.0f} MB), {args.workers} workers",
+            changed_s,
+            "s",
+            "none here (GUI stall < 50 ms: window bench)",
+        )
+        _figure(f"refresh {len(urls)} unchanged feeds (304)", unchanged_s * 1000, "ms", "none")
+        with Library(path) as lib:
+            t0 = time.perf_counter()
+            hits = lib.search("cxx")
+            after_ms = (time.perf_counter() - t0) * 1000
+            _figure("search after the refresh", after_ms, "ms", "< 20 ms", after_ms < 20)
+            t0 = time.perf_counter()
+            lib.optimize()
+            optimize_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            lib.search("cxx")
+            optimized_ms = (time.perf_counter() - t0) * 1000
+        _figure("optimize the index after a refresh-all", optimize_s * 1000, "ms", "none")
+        _figure("search after optimize", optimized_ms, "ms", "< 20 ms", optimized_ms < 20)
+        print(f"{'  hits for cxx':<44} {len(hits):10d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
