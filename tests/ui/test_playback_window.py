@@ -103,6 +103,8 @@ def test_clicking_a_chapter_plays_from_its_start(rig: Rig, audio: Path) -> None:
     assert rig.window.chapter_model.index(2, 1).data(Role.CURRENT) is True
     assert rig.window.chapter_model.index(2, 1).data(Qt.ItemDataRole.FontRole).bold()
     assert rig.window.transport.chapter_title.text() == "Part 3"
+    assert rig.window.episode_model.index(0, 1).data(Role.CURRENT) is True
+    assert rig.window.episode_model.index(1, 1).data(Role.CURRENT) is False
 
 
 def test_enter_on_a_chapter_plays_it_and_a_second_click_seeks(rig: Rig) -> None:

@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
         _fit_column(self.episode_view, 0, "000")
         self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
+        self.episode_model.current_icon = self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaVolume
+        )
 
         self.chapter_view = _table(self.chapter_model)
         _fit_column(self.chapter_view, 0, "0:00:00")
@@ -239,6 +242,9 @@ class MainWindow(QMainWindow):
         self.play_episode_button.clicked.connect(self.play_selected_episode)
         self.locate_button = QPushButton("Locate audio…")
         self.locate_button.setObjectName("locateAudio")
+        bold = QFont(self.locate_button.font())
+        bold.setBold(True)
+        self.locate_button.setFont(bold)
         self.locate_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)
         )
@@ -624,6 +630,8 @@ class MainWindow(QMainWindow):
         podcast = current.data(Role.OBJECT)
         episodes = podcast.episodes if isinstance(podcast, Podcast) else ()
         self.episode_model.set_items(episodes)
+        playing = self.session.episode
+        self.episode_model.set_current_guid(playing.guid if playing is not None else None)
         self.episode_stack.set_empty(not episodes)
         if episodes:
             self._select_row(self.episode_view, self.episode_model.index(0, 1))
@@ -669,7 +677,8 @@ class MainWindow(QMainWindow):
         self._show_current_chapter(scroll=True)
 
     @Slot(object)
-    def _on_playing_episode_changed(self, _episode: object) -> None:
+    def _on_playing_episode_changed(self, episode: object) -> None:
+        self.episode_model.set_current_guid(episode.guid if isinstance(episode, Episode) else None)
         self._show_current_chapter(scroll=False)
 
     def _show_current_chapter(self, scroll: bool) -> None:

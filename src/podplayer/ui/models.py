@@ -165,11 +165,35 @@ class PodcastListModel(_ListModel[Podcast]):
 
 
 class EpisodeTableModel(_TableModel[Episode]):
-    """Columns: episode number, title."""
+    """Columns: episode number, title. The episode being played (by guid) is marked."""
 
     COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (("#", _RIGHT), ("Title", _LEFT))
 
+    def __init__(self, rows: Sequence[Episode] = (), parent: Any = None) -> None:
+        super().__init__(rows, parent)
+        self._current_guid: str | None = None
+        #: Shown beside the playing episode's title (a QIcon; the view sets it).
+        self.current_icon: Any = None
+
+    def set_current_guid(self, guid: str | None) -> None:
+        """Mark the episode with this guid as the one being played (None: none)."""
+        if guid == self._current_guid:
+            return
+        self._current_guid = guid
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def _data(self, obj: Episode, row: int, column: int, role: int) -> Any:
+        if role == Role.CURRENT:
+            return obj.guid == self._current_guid
+        if obj.guid == self._current_guid and self._current_guid is not None:
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.DecorationRole and column == 1:
+                return self.current_icon
         if role == Qt.ItemDataRole.DisplayRole:
             return _episode_number(obj) if column == 0 else obj.title
         if role == Qt.ItemDataRole.ToolTipRole:
