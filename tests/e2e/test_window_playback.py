@@ -326,3 +326,21 @@ def test_an_unsupported_scheme_is_refused(silent: Rig) -> None:
     assert not silent.window.open_url("smb://server/share/episode.mp3")
     assert "only http(s)" in silent.message()
     assert silent.player.source is None
+
+
+def test_the_app_records_when_asked(
+    vlc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from podplayer import app
+
+    wav = tmp_path / "out.wav"
+    monkeypatch.setenv(app.AUDIO_OUTPUT_ENV, f"afile:{wav}")
+    player, reason = app.make_player()
+    assert reason is None
+    assert isinstance(player, vlc.VlcPlayer)
+    player.load(str(demo_audio()), start_ms=50_000)
+    player.play()
+    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING, timeout=10_000)
+    qtbot.wait(500)
+    player.close()
+    assert heard_tones(wav, (220, 330, 440, 550, 660, 880))[0] == 880
