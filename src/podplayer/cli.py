@@ -1,4 +1,4 @@
-"""Headless subcommands: ``podplayer parse``, ``podplayer play``. No Qt import at module level."""
+"""Headless subcommands: parse, play, search, import. No Qt import at module level."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from podplayer import __version__
 from podplayer.core import sources
-from podplayer.core.errors import PodplayerError
+from podplayer.core.errors import FetchError, PodplayerError
+from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Podcast
+from podplayer.core.paths import app_paths
 from podplayer.core.timecode import format_ms, seconds
 
-COMMANDS = frozenset({"parse", "play"})
+if TYPE_CHECKING:
+    from podplayer.core.library import Library
+
+COMMANDS = frozenset({"parse", "play", "search", "import"})
 
 
 def podcast_json(podcast: Podcast) -> dict[str, Any]:
@@ -66,6 +71,80 @@ def _cmd_play(args: argparse.Namespace) -> int:
     return int(run_play(args.source, chapter, at_ms, args.seconds, args.output))
 
 
+def _open_library() -> Library:
+    from podplayer.core.library import FILE_NAME, open_library
+
+    paths = app_paths().ensure()
+    library, message = open_library(paths.data_dir / FILE_NAME)
+    if message:
+        print(f"podplayer: {message}", file=sys.stderr)
+    return library
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    with _open_library() as library:
+        hits = library.search(args.text, limit=args.limit)
+    if args.json:
+        rows = [
+            {
+                "podcast": hit.podcast,
+                "episode": hit.episode,
+                "chapter": hit.chapter,
+                "start": seconds(hit.start_ms),
+            }
+            for hit in hits
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not hits:
+        print(f"Nothing found for “{args.text}”.")
+    for hit in hits:
+        where = ""
+        if hit.chapter is not None:
+            where = f"  [{format_ms(hit.start_ms or 0)}] {hit.chapter}"
+        print(f"{hit.podcast} — {hit.episode}{where}")
+    return 0
+
+
+def _import_one(library: Library, source: str) -> str:
+    """Adds one source to the library and says what was added. Raises PodplayerError."""
+    from podplayer.core.opml import read_opml
+    from podplayer.core.refresh import refresh_feed
+
+    if is_web_url(source):
+        result = refresh_feed(library, source)
+        if not result.ok:
+            raise FetchError(result.error or f"Could not subscribe to {source}")
+        return f"subscribed to {result.title or source}"
+    path = Path(source).expanduser()
+    if path.suffix.lower() == ".opml" or (path.is_file() and b"<opml" in path.read_bytes()[:512]):
+        subscriptions = read_opml(path.read_bytes())
+        failed = []
+        for sub in subscriptions:
+            result = refresh_feed(library, sub.url)
+            if not result.ok:
+                failed.append(f"{sub.title or sub.url}: {result.error}")
+        note = f"; {len(failed)} failed: " + "; ".join(failed) if failed else ""
+        return f"imported {len(subscriptions) - len(failed)} subscriptions from {path.name}{note}"
+    podcast = sources.load(source)
+    library.add_podcast(podcast)
+    count = len(podcast.episodes)
+    return f"added {podcast.title} ({count} episode{'' if count == 1 else 's'})"
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    status = 0
+    with _open_library() as library:
+        for source in args.sources:
+            try:
+                print(f"{source}: {_import_one(library, source)}")
+            except PodplayerError as exc:
+                print(f"podplayer: {source}: {exc}", file=sys.stderr)
+                status = 2
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="podplayer", description="A chapter player for podcasts.")
     parser.add_argument("--version", action="version", version=f"podplayer {__version__}")
@@ -89,6 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, metavar="FILE.wav", help="write the audio to a WAV file"
     )
     play.set_defaults(func=_cmd_play)
+    search = sub.add_parser("search", help="search titles, chapters and show notes in the library")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--limit", type=int, default=50, help="at most this many hits")
+    search.set_defaults(func=_cmd_search)
+    imp = sub.add_parser("import", help="add feeds, OPML, show-notes or audio files to the library")
+    imp.add_argument("sources", nargs="+", metavar="SOURCE")
+    imp.set_defaults(func=_cmd_import)
     return parser
 
 
