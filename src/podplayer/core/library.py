@@ -817,6 +817,18 @@ class Library:
         r = rows[0]
         return PlayState(r["position_ms"], bool(r["played"]), r["last_played"])
 
+    def play_states(self, podcast_url: str) -> dict[str, PlayState]:
+        """Play state of every episode of a podcast that has one, by guid. Raises LibraryError."""
+        return {
+            r["guid"]: PlayState(r["position_ms"], bool(r["played"]), r["last_played"])
+            for r in self._read(
+                "SELECT e.guid, s.position_ms, s.played, s.last_played FROM play_state s "
+                "JOIN episodes e ON e.id = s.episode_id JOIN podcasts p ON p.id = e.podcast_id "
+                "WHERE p.url = ?",
+                [podcast_url],
+            )
+        }
+
     def mark_played(
         self, guid: str, played: bool = True, *, podcast_url: str | None = None
     ) -> None:
