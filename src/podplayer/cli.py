@@ -1,4 +1,4 @@
-"""Headless subcommands: parse, play, search, import. No Qt import at module level."""
+"""Headless subcommands: parse, chapters, play, search, import. No Qt import at module level."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from podplayer import __version__
-from podplayer.core import sources
-from podplayer.core.errors import FetchError, PodplayerError
+from podplayer.core import export, sources
+from podplayer.core.errors import FetchError, ParseError, PodplayerError
 from podplayer.core.fetch import is_web_url
-from podplayer.core.model import Podcast
+from podplayer.core.model import Episode, Podcast
 from podplayer.core.paths import app_paths
 from podplayer.core.timecode import format_ms, seconds
 
 if TYPE_CHECKING:
     from podplayer.core.library import Library
 
-COMMANDS = frozenset({"parse", "play", "search", "import"})
+COMMANDS = frozenset({"parse", "chapters", "play", "search", "import"})
 
 
 def podcast_json(podcast: Podcast) -> dict[str, Any]:
@@ -59,6 +59,35 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         print()
     else:
         _print_text(podcast)
+    return 0
+
+
+def _pick_episode(podcast: Podcast, number: int | None, source: str) -> Episode:
+    """The episode numbered ``number``, or the first one. Raises ParseError."""
+    if not podcast.episodes:
+        raise ParseError(f"“{source}” holds no episodes")
+    if number is None:
+        return podcast.episodes[0]
+    for episode in podcast.episodes:
+        if episode.number == number:
+            return episode
+    numbers = [str(ep.number) for ep in podcast.episodes if ep.number is not None]
+    known = (
+        f"its episode numbers are {', '.join(numbers)}"
+        if numbers
+        else "its episodes have no numbers"
+    )
+    raise ParseError(f"“{source}” has no episode {number}; {known}")
+
+
+def _cmd_chapters(args: argparse.Namespace) -> int:
+    episode = _pick_episode(sources.load(args.source), args.episode, args.source)
+    if not episode.chapters:
+        raise ParseError(f"“{episode.title}” in “{args.source}” has no chapters")
+    text = export.export(
+        episode.chapters, args.format, title=episode.title, duration_ms=episode.duration_ms
+    )
+    sys.stdout.write(text)
     return 0
 
 
@@ -156,6 +185,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("--json", action="store_true", help="print JSON")
     parse.set_defaults(func=_cmd_parse)
+    chapters = sub.add_parser("chapters", help="print an episode's chapters in an export format")
+    chapters.add_argument(
+        "source",
+        help="a podcast page, show-notes file, feed, JSON chapters or audio file; or its URL",
+    )
+    chapters.add_argument(
+        "--format",
+        choices=tuple(export.FORMATS),
+        default="text",
+        help="Podcast 2.0 JSON, Podlove Simple Chapters XML, “00:00:06 Intro” lines (the "
+        "default) or an ffmpeg FFMETADATA1 file",
+    )
+    chapters.add_argument(
+        "--episode",
+        type=int,
+        metavar="N",
+        help="the episode numbered N (as `parse` shows it, not its place in the list); "
+        "default: the first episode",
+    )
+    chapters.set_defaults(func=_cmd_chapters)
     play = sub.add_parser("play", help="play an audio file or URL without a window")
     play.add_argument("source", help="an audio file or an http(s) URL")
     where = play.add_mutually_exclusive_group()
