@@ -96,8 +96,15 @@ def _cmd_play(args: argparse.Namespace) -> int:
     from podplayer.playback.headless import run_play  # Qt and libVLC only when asked
 
     at_ms = parse_time(args.at) if args.at is not None else None
-    chapter = args.chapter - 1 if args.chapter is not None else None
-    return int(run_play(args.source, chapter, at_ms, args.seconds, args.output))
+    chapters = None
+    if not is_web_url(args.source) and Path(args.source).is_file():
+        try:
+            chapters = sources.audio_episode(Path(args.source)).episodes[0].chapters or None
+        except PodplayerError:
+            chapters = None  # the player says what is wrong with the file
+    return int(
+        run_play(args.source, args.chapter, at_ms, args.seconds, args.output, chapters=chapters)
+    )
 
 
 def _open_library() -> Library:
