@@ -71,15 +71,19 @@ def make_player() -> tuple[Player, str | None]:
 
 
 def _run_gui(args: list[str]) -> int:
+    import tempfile
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from podplayer.core import sources
-    from podplayer.core.attachments import AttachmentStore
+    from podplayer.core.attachments import import_attachments
+    from podplayer.core.errors import LibraryError
+    from podplayer.core.library import FILE_NAME, Library, open_library
     from podplayer.core.paths import app_paths, demo_audio, demo_notes, sample_page
     from podplayer.playback.session import PlaybackSession
     from podplayer.ui.loader import SourceLoader
-    from podplayer.ui.mainwindow import MainWindow
+    from podplayer.ui.mainwindow import MainWindow, _is_audio_url
 
     logging.basicConfig(
         level=os.environ.get("PODPLAYER_LOG", "WARNING").upper(),
@@ -99,32 +103,63 @@ def _run_gui(args: list[str]) -> int:
         paths.config_dir,
         paths.cache_dir,
     )
+    problem: str | None = None
+    try:
+        library, problem = open_library(paths.data_dir / FILE_NAME)
+    except LibraryError as exc:
+        # A library this version can't use is left alone; this session works in a scratch one.
+        scratch = Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-")) / FILE_NAME
+        library = Library(scratch)
+        problem = f"{exc} This session uses an empty library that is not kept."
+    empty = not library.podcasts()
 
     player, unavailable = make_player()
     session = PlaybackSession(player)
-    attachments = AttachmentStore.in_folder(paths.data_dir)
     loader = SourceLoader(lambda path: sources.load(str(path)))
-    window = MainWindow(loader, session, attachments)
+    window = MainWindow(loader, session, library)
     if unavailable is not None:
         window.set_playback_unavailable(unavailable)
+    if problem is not None:
+        window.show_message(problem)
     window.show()
+
+    def import_located_audio() -> None:
+        try:
+            count, missing = import_attachments(library, paths.data_dir)
+        except LibraryError as exc:
+            window.show_message(str(exc))
+            return
+        if count:
+            window.reload_podcasts()
+        if missing:
+            log.warning("Located audio for %d episodes not in the library", len(missing))
 
     files = [Path(s) for s in options.sources if not is_web_url(s)]
     urls = [s for s in options.sources if is_web_url(s)]
-    if urls:
-        window.show_message(
-            f"Not opened: feeds by address are not supported in the window yet ({urls[0]}). "
-            f"Save the page and open the file, or try '{APP_NAME} parse URL'."
-        )
-    if files or urls:
-        audio = [f for f in files if f.suffix.lower() in sources.AUDIO_SUFFIXES]
-        window.load_sources([f for f in files if f not in audio])
-        for path in audio:
-            window.open_audio_file(path)
-    else:
+    for url in urls:
+        if _is_audio_url(url):
+            window.open_url(url)
+        else:
+            window.subscribe(url)
+    audio = [f for f in files if f.suffix.lower() in sources.AUDIO_SUFFIXES]
+    window.load_sources([f for f in files if f not in audio])
+    for path in audio:
+        window.open_audio_file(path)
+    if empty and not options.sources:
         window.load_sources([sample_page()])
         # Selected first: a fresh machine plays and seeks with no network.
         window.load_demo(demo_notes(), demo_audio())
+    if loader.busy:
+
+        def after_loading(busy: bool) -> None:
+            if not busy:
+                loader.busy_changed.disconnect(after_loading)
+                import_located_audio()
+
+        loader.busy_changed.connect(after_loading)
+    else:
+        import_located_audio()
+    QTimer.singleShot(0, window.start)
 
     # Python signal handlers only run between bytecodes; the timer lets them in while Qt waits.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -134,8 +169,13 @@ def _run_gui(args: list[str]) -> int:
     ticker.start(250)
 
     status = app.exec()
+    # Quitting by a signal skips the window's close: save what it would have saved.
+    window.save_position()
+    window.save_settings()
     # A worker still parsing must not report to objects Python is about to free.
     loader.wait(2000)
+    window.tasks.wait(2000)
     # Releasing libVLC stops the audio (and writes a recording's WAV header).
     player.close()
+    library.close()
     return status

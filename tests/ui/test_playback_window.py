@@ -13,7 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from podplayer.core import sources
-from podplayer.core.attachments import FILE_NAME, AttachmentStore
+from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
 from podplayer.core.paths import demo_audio, demo_notes, sample_page
 from podplayer.playback.base import PlayerState
@@ -33,8 +33,8 @@ class Rig:
         self.qtbot = qtbot
         self.player = NullPlayer(duration_ms=60_000)
         self.session = PlaybackSession(self.player)
-        self.store = AttachmentStore.in_folder(data)
-        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.store)
+        self.library = Library(data / FILE_NAME)
+        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.library)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -210,10 +210,10 @@ def test_locate_audio_file_is_remembered_by_a_new_window(
     assert rig.player.position() == 44_000
     assert (tmp_path / "data" / FILE_NAME).exists()
 
+    rig.window.close()
     podcast = show(audio)
     again = Rig(qtbot, lambda _p: podcast, tmp_path / "data")
-    loaded = again.load()
-    assert loaded.episodes[1].local_path == str(audio.resolve())
+    again.load()
     assert again.window.current_podcast().episodes[1].audio == str(audio.resolve())  # type: ignore[union-attr]
 
 
@@ -229,7 +229,9 @@ def test_locate_audio_url(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     assert rig.window.current_episode().audio is None  # type: ignore[union-attr]
     rig.window.locate_url_action.trigger()
     assert rig.window.current_episode().audio_url == "https://example.org/a.mp3"  # type: ignore[union-attr]
-    assert rig.store.get("file:///show.txt ep-1") == "https://example.org/a.mp3"
+    assert rig.library.attachment("ep-1", podcast_url="file:///show.txt") == (
+        "https://example.org/a.mp3"
+    )
 
 
 def test_a_missing_file_is_not_attached(rig: Rig, tmp_path: Path) -> None:
@@ -239,15 +241,21 @@ def test_a_missing_file_is_not_attached(rig: Rig, tmp_path: Path) -> None:
     assert "does not exist" in rig.message()
 
 
-def test_a_corrupt_store_is_reported_not_fatal(qtbot: Any, audio: Path, tmp_path: Path) -> None:
+def test_a_corrupt_library_is_reported_not_fatal(qtbot: Any, audio: Path, tmp_path: Path) -> None:
+    from podplayer.core.library import open_library
+
     data = tmp_path / "data"
     data.mkdir()
-    (data / FILE_NAME).write_text("{broken", encoding="utf-8")
-    podcast = show(audio)
-    rig = Rig(qtbot, lambda _p: podcast, data)
-    assert "kept as attachments.json.corrupt-" in rig.message()
-    rig.load()
-    assert rig.window.current_episode() is not None
+    (data / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    library, problem = open_library(data / FILE_NAME)
+    assert problem is not None
+    window = MainWindow(SourceLoader(lambda _p: show(audio), QThreadPool()), None, library)
+    qtbot.addWidget(window)
+    window.show_message(problem)
+    assert "kept as library.sqlite.corrupt-" in window.message_bar.text()
+    with qtbot.waitSignal(window.podcast_loaded, timeout=5000):
+        window.load_sources([Path("show.txt")])
+    assert window.current_episode() is not None
 
 
 def test_a_player_error_shows_in_plain_words(rig: Rig) -> None:

@@ -57,7 +57,7 @@ def test_podcast_list(podcast: Podcast) -> None:
 
 def test_episode_table_shows_number_and_title(podcast: Podcast) -> None:
     model = EpisodeTableModel(podcast.episodes)
-    assert model.columnCount() == 2
+    assert model.columnCount() == 3
     assert model.headerData(1, Qt.Orientation.Horizontal, DISPLAY) == "Title"
     assert _column(model, 0) == ["2", "1", ""]
     assert _column(model, 1)[0] == "How to Build a Mixed Reality Headset"

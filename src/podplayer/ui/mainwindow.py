@@ -3,55 +3,74 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
+    QByteArray,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
     Slot,
 )
 from PySide6.QtGui import (
     QAction,
+    QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QFont,
+    QGuiApplication,
     QKeySequence,
     QPalette,
+    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from podplayer import APP_NAME, __version__
-from podplayer.core.attachments import AttachmentStore, attachment_key
-from podplayer.core.errors import LibraryError
+from podplayer.core import opml
+from podplayer.core.chapters.merge import merge, order
+from podplayer.core.chaptersources import gather, refresh_with_sources
+from podplayer.core.downloads import download, download_path
+from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
-from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast
+from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
+from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast, with_source
+from podplayer.core.paths import app_paths
+from podplayer.core.refresh import RefreshResult
 from podplayer.core.sources import AUDIO_SUFFIXES
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlaybackError, PlayerState, display_name
@@ -64,9 +83,11 @@ from podplayer.ui.models import (
     LinkListModel,
     PodcastListModel,
     Role,
+    SearchHitModel,
 )
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
+from podplayer.ui.workers import LibraryTasks, thread_library
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +99,23 @@ AUDIO_FILTER = (
     + ");;All files (*)"
 )
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
+OPML_FILTER = "OPML subscription lists (*.opml *.xml);;All files (*)"
+OPML_SUFFIXES = frozenset({".opml"})
+
+#: How often the play position is saved while playing (ms); a crash loses at most this much.
+SAVE_INTERVAL_MS = 5000
+#: Typing in the search box waits this long (ms) for the next key before searching.
+SEARCH_DELAY_MS = 150
+#: Feeds refreshed at the same time.
+REFRESH_THREADS = 4
+
+_SOURCE_SHORT: dict[str, str] = {
+    ChapterSource.TAGS: "Audio file tags",
+    ChapterSource.JSON: "Chapter file (JSON)",
+    ChapterSource.PSC: "Feed chapter marks",
+    ChapterSource.SHOWNOTES: "Show notes",
+    ChapterSource.USER: "Your marks",
+}
 
 _SOURCE_NAMES: dict[str, str] = {
     ChapterSource.TAGS: "the audio file's tags",
@@ -88,8 +126,10 @@ _SOURCE_NAMES: dict[str, str] = {
 }
 
 NO_PODCASTS = (
-    "No podcasts yet.\n\nUse File → Open… to add a podcast page or an episode's show notes."
+    "No podcasts yet.\n\nUse File → Add podcast… (or paste a feed address) to subscribe, "
+    "or File → Open… to add a podcast page or an episode's show notes."
 )
+NO_RESULTS = "Nothing matches."
 NO_EPISODES = "This podcast has no episodes."
 NO_EPISODE = "Select an episode to see its chapters and links."
 NO_CHAPTERS = "No chapters found in this episode's notes."
@@ -124,25 +164,33 @@ def _fit_column(view: QTableView, column: int, sample: str) -> None:
 
 
 class MainWindow(QMainWindow):
-    """The main window. Loading goes through ``loader`` (a worker pool), never the GUI thread;
-    playing goes through ``session`` (a NullPlayer's when none is given); audio the user located
-    for episodes is kept in ``attachments`` (in memory when none is given).
+    """The main window over ``library``. Parsing goes through ``loader`` (a worker pool) and
+    library work that could be slow (storing, refreshing, chapter sources, downloads) through
+    ``tasks``, never the GUI thread; small reads (a podcast's episodes, search) run here.
+    Playing goes through ``session`` (a NullPlayer's when none is given).
 
     Signals: ``podcast_loaded(Podcast)`` after a source was added or replaced,
-    ``load_failed(Path, str)`` with the listener-facing message, and
-    ``chapter_activated(Episode, Chapter)`` when a chapter is clicked (it is then played).
+    ``load_failed(Path, str)`` with the listener-facing message,
+    ``chapter_activated(Episode, Chapter)`` when a chapter is clicked (it is then played),
+    ``refresh_finished(list)`` with the RefreshResults of a refresh batch, and
+    ``chapters_gathered(str)`` with the guid whose chapter sources were collected.
     """
 
     podcast_loaded = Signal(object)
     load_failed = Signal(object, str)
     chapter_activated = Signal(object, object)
+    refresh_finished = Signal(object)
+    chapters_gathered = Signal(str)
+    download_finished = Signal(str, str)
 
-    def __init__(
+    def __init__(  # noqa: PLR0917
         self,
         loader: SourceLoader,
         session: PlaybackSession | None = None,
-        attachments: AttachmentStore | None = None,
+        library: Library | None = None,
         clock: Callable[[], float] = time.monotonic,
+        tasks: LibraryTasks | None = None,
+        network: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -152,12 +200,27 @@ class MainWindow(QMainWindow):
 
         self.session = session or PlaybackSession(NullPlayer(parent=self), parent=self)
         self.player = self.session.player
-        self.attachments = attachments or AttachmentStore(None)
+        self.library = library or Library(app_paths().data_dir / FILE_NAME)
+        self.tasks = tasks or LibraryTasks(
+            self.library.path, max_threads=REFRESH_THREADS, parent=self
+        )
+        #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
+        self.network = network
         self._playback_unavailable: str | None = None
         # Podcasts to select when they arrive, and audio files to play once loaded.
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
+        # Which podcast each episode opened for playing belongs to (guids are per podcast).
+        self._owner: dict[str, str] = {}
+        self._playing_key: tuple[str, str] | None = None
+        self._last_position = 0
+        self._refresh_batch: list[RefreshResult] = []
+        self._refresh_total = 0
+        self._subscribing: set[str] = set()
+        self._downloads: dict[str, threading.Event] = {}
+        self._download_progress: dict[str, tuple[int, int | None]] = {}
+        self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
 
         self.loader = loader
         loader.loaded.connect(self._on_loaded)
@@ -168,15 +231,28 @@ class MainWindow(QMainWindow):
         self.episode_model = EpisodeTableModel(parent=self)
         self.chapter_model = ChapterTableModel(parent=self)
         self.link_model = LinkListModel(parent=self)
+        self.search_model = SearchHitModel(parent=self)
 
         self._build_views()
         self._build_layout()
         self._build_menus()
+        self._build_toolbar()
         self._build_status_bar()
         self._connect_playback()
         self._show_episode(None)
-        if self.attachments.problem:
-            self.show_message(self.attachments.problem)
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setInterval(SAVE_INTERVAL_MS)
+        self._save_timer.timeout.connect(self.save_position)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, self)
+        self.paste_shortcut.activated.connect(self.paste)
+
+        self.reload_podcasts()
+        self.restore_settings()
 
     # --- construction -------------------------------------------------------------------
 
@@ -192,6 +268,29 @@ class MainWindow(QMainWindow):
         _fit_column(self.episode_view, 0, "000")
         self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
+        self.episode_view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.episode_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.episode_view.customContextMenuRequested.connect(self._episode_menu)
+        self.podcast_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.podcast_view.customContextMenuRequested.connect(self._podcast_menu)
+
+        self.search_view = QTableView()
+        self.search_view.setModel(self.search_model)
+        self.search_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.search_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.search_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.search_view.setShowGrid(False)
+        self.search_view.setAlternatingRowColors(True)
+        self.search_view.setWordWrap(False)
+        self.search_view.verticalHeader().hide()
+        self.search_view.horizontalHeader().setHighlightSections(False)
+        _fit_column(self.search_view, 0, "0:00:00")
+        self.search_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.search_view.setColumnWidth(2, 160)
+        self.search_view.activated.connect(self._on_search_activated)
+        self.search_view.doubleClicked.connect(self._on_search_activated)
         self.episode_model.current_icon = self.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaVolume
         )
@@ -223,6 +322,11 @@ class MainWindow(QMainWindow):
         self.link_stack = EmptyStateStack(self.link_view, NO_LINKS)
         self.podcast_stack.set_empty(True)
         self.episode_stack.set_empty(True, "")
+        self.search_stack = EmptyStateStack(self.search_view, NO_RESULTS)
+        self.episode_area = QStackedWidget()
+        self.episode_area.addWidget(self.episode_stack)
+        self.episode_area.addWidget(self.search_stack)
+        self.episodes_caption = _caption("Episodes")
 
         self.episode_title = QLabel()
         self.episode_title.setWordWrap(True)
@@ -261,17 +365,43 @@ class MainWindow(QMainWindow):
         actions_row = QHBoxLayout()
         actions_row.setContentsMargins(0, 0, 0, 0)
         actions_row.setSpacing(8)
+        self.download_button = QPushButton("Download")
+        self.download_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown))
+        self.download_button.setToolTip("Keep a copy of this episode for listening offline")
+        self.download_button.clicked.connect(self.download_selected)
+        self.download_bar = QProgressBar()
+        self.download_bar.setMaximumWidth(160)
+        self.download_bar.setMaximumHeight(18)
+        self.download_bar.hide()
+        self.cancel_download_button = QPushButton("Cancel")
+        self.cancel_download_button.setToolTip("Stop the download (it resumes where it stopped)")
+        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
+        self.cancel_download_button.hide()
         actions_row.addWidget(self.play_episode_button)
         actions_row.addWidget(self.locate_button)
+        actions_row.addWidget(self.download_button)
+        actions_row.addWidget(self.download_bar)
+        actions_row.addWidget(self.cancel_download_button)
         actions_row.addWidget(self.audio_label, 1)
         self.episode_actions = QWidget()
         self.episode_actions.setLayout(actions_row)
 
         self.chapters_caption = _caption("Chapters")
         self.links_caption = _caption("Links")
+        self.source_combo = QComboBox()
+        self.source_combo.setObjectName("chapterSource")
+        self.source_combo.setToolTip("Where this chapter list comes from; choose another source")
+        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.source_combo.hide()
+        self.source_combo.activated.connect(self._on_source_chosen)
+        chapters_head = QWidget()
+        head_row = QHBoxLayout(chapters_head)
+        head_row.setContentsMargins(0, 0, 0, 0)
+        head_row.addWidget(self.chapters_caption, 1)
+        head_row.addWidget(self.source_combo)
         right_split = QSplitter(Qt.Orientation.Vertical)
         right_split.setChildrenCollapsible(False)
-        right_split.addWidget(_section(self.chapters_caption, self.chapter_stack))
+        right_split.addWidget(_section(chapters_head, self.chapter_stack))
         right_split.addWidget(_section(self.links_caption, self.link_stack))
         right_split.setStretchFactor(0, 3)
         right_split.setStretchFactor(1, 2)
@@ -290,7 +420,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(_section(_caption("Podcasts"), self.podcast_stack))
-        self.splitter.addWidget(_section(_caption("Episodes"), self.episode_stack))
+        self.splitter.addWidget(_section(self.episodes_caption, self.episode_area))
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -317,6 +447,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.subscribe_action = QAction("&Add podcast…", self)
+        self.subscribe_action.setShortcut(QKeySequence.StandardKey.New)
+        self.subscribe_action.setStatusTip("Subscribe to a podcast by its feed address")
+        self.subscribe_action.triggered.connect(self.choose_feed_url)
+        file_menu.addAction(self.subscribe_action)
         self.open_action = QAction("&Open…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.setStatusTip("Add a podcast page or an episode's show notes")
@@ -332,6 +467,17 @@ class MainWindow(QMainWindow):
         self.open_url_action.setStatusTip("Play audio from an http(s) address")
         self.open_url_action.triggered.connect(self.choose_url)
         file_menu.addAction(self.open_url_action)
+        self.add_audio_action = QAction("Add audio &files…", self)
+        self.add_audio_action.setStatusTip("Add local audio files to the library")
+        self.add_audio_action.triggered.connect(self.choose_audio_files)
+        file_menu.addAction(self.add_audio_action)
+        file_menu.addSeparator()
+        self.import_opml_action = QAction("&Import subscriptions (OPML)…", self)
+        self.import_opml_action.triggered.connect(self.choose_opml_import)
+        file_menu.addAction(self.import_opml_action)
+        self.export_opml_action = QAction("&Export subscriptions (OPML)…", self)
+        self.export_opml_action.triggered.connect(self.choose_opml_export)
+        file_menu.addAction(self.export_opml_action)
         file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -350,6 +496,35 @@ class MainWindow(QMainWindow):
         self.locate_action.triggered.connect(self.locate_audio_file)
         playback_menu.addAction(self.locate_action)
 
+        podcast_menu = self.menuBar().addMenu("P&odcasts")
+        self.refresh_all_action = QAction("&Refresh all", self)
+        self.refresh_all_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_all_action.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
+        )
+        self.refresh_all_action.triggered.connect(self.refresh_all)
+        podcast_menu.addAction(self.refresh_all_action)
+        self.refresh_one_action = QAction("Refresh &this podcast", self)
+        self.refresh_one_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.refresh_one_action.triggered.connect(self.refresh_selected)
+        podcast_menu.addAction(self.refresh_one_action)
+        self.seen_action = QAction("Mark episodes as &seen", self)
+        self.seen_action.triggered.connect(self.mark_selected_seen)
+        podcast_menu.addAction(self.seen_action)
+        self.unsubscribe_action = QAction("&Unsubscribe…", self)
+        self.unsubscribe_action.triggered.connect(self.unsubscribe_selected)
+        podcast_menu.addAction(self.unsubscribe_action)
+        podcast_menu.addSeparator()
+        self.refresh_on_start_action = QAction("Refresh all at &start", self)
+        self.refresh_on_start_action.setCheckable(True)
+        self.refresh_on_start_action.toggled.connect(
+            lambda on: self._set_setting("refresh_on_start", bool(on))
+        )
+        podcast_menu.addAction(self.refresh_on_start_action)
+        self.downloads_folder_action = QAction("&Downloads folder…", self)
+        self.downloads_folder_action.triggered.connect(self.choose_downloads_folder)
+        podcast_menu.addAction(self.downloads_folder_action)
+
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -361,10 +536,38 @@ class MainWindow(QMainWindow):
         self.player.state_changed.connect(self._on_player_state)
         self.session.chapter_changed.connect(self._on_playing_chapter_changed)
         self.session.episode_changed.connect(self._on_playing_episode_changed)
+        self.player.position_changed.connect(self._on_position)
         self.transport.error_occurred.connect(self.show_message)
         self.transport.play_requested.connect(self.play_selected_episode)
 
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Search")
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.addAction(self.subscribe_action)
+        bar.addAction(self.refresh_all_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search episodes and chapters  (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(320)
+        self.search_box.textChanged.connect(self._on_search_text)
+        self.search_box.returnPressed.connect(self._on_search_return)
+        bar.addWidget(self.search_box)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.search_box.setFocus)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
     def _build_status_bar(self) -> None:
+        self.refresh_bar = QProgressBar()
+        self.refresh_bar.setMaximumSize(QSize(160, 14))
+        self.refresh_bar.setFormat("%v/%m feeds")
+        self.refresh_bar.hide()
+        self.statusBar().addPermanentWidget(self.refresh_bar)
         self.busy_indicator = QProgressBar()
         self.busy_indicator.setRange(0, 0)  # indeterminate
         self.busy_indicator.setMaximumSize(QSize(120, 14))
@@ -375,10 +578,28 @@ class MainWindow(QMainWindow):
     # --- public API ---------------------------------------------------------------------
 
     def load_sources(self, paths: Sequence[Path]) -> None:
-        """Parse each path on a worker; results arrive as ``podcast_loaded``/``load_failed``."""
+        """Parse each path and store it in the library on a worker; results arrive as
+        ``podcast_loaded``/``load_failed``. OPML files subscribe to what they list."""
         for path in paths:
+            if path.suffix.lower() in OPML_SUFFIXES:
+                self.import_opml(path)
+                continue
             self.statusBar().showMessage(f"Loading {path.name}…")
-            self.loader.load(path)
+            self.loader.load(path, self._storing(self.loader.load_function))
+
+    def _storing(self, function: Callable[[Path], Podcast]) -> Callable[[Path], Podcast]:
+        """``function`` followed by storing its podcast, both on the worker."""
+        library_path = self.library.path
+
+        def load_and_store(path: Path) -> Podcast:
+            podcast = function(path)
+            library = thread_library(library_path)
+            library.add_podcast(podcast)
+            if library.setting(_seen_key(podcast.url)) is None:
+                library.set_setting(_seen_key(podcast.url), time.time())
+            return podcast
+
+        return load_and_store
 
     def load_demo(self, notes: Path, audio: Path) -> None:
         """Add the bundled demo episode (``notes`` playing ``audio``) and select it when it
@@ -387,31 +608,84 @@ class MainWindow(QMainWindow):
 
         self._preferred_url = notes.resolve().as_uri()
         self.statusBar().showMessage("Loading the demo episode…")
-        self.loader.load(notes, lambda path: load_demo(path, audio))
+        self.loader.load(notes, self._storing(lambda path: load_demo(path, audio)))
 
     def add_podcast(self, podcast: Podcast, select: bool = True) -> None:
-        """Add ``podcast``, replacing one with the same URL, and select it if ``select``.
-        Audio located earlier for its episodes is attached."""
-        podcast = self._with_attachments(podcast)
-        rows = list(self.podcast_model.items())
-        row = self.podcast_model.row_of(podcast.url) if podcast.url else -1
+        """Store ``podcast`` (replacing one with the same URL) and select it if ``select``.
+        Play state and audio located earlier for its episodes are kept."""
+        try:
+            self.library.add_podcast(podcast)
+            if self.library.setting(_seen_key(podcast.url)) is None:
+                self.library.set_setting(_seen_key(podcast.url), time.time())
+        except LibraryError as exc:
+            self.show_message(str(exc))
+            return
+        self._show_stored(podcast.url, select)
+
+    def _show_stored(self, url: str, select: bool) -> None:
         current = self.current_podcast()
-        episode_row = self.episode_view.currentIndex().row()
-        if row >= 0:
-            rows[row] = podcast
-        else:
-            rows.append(podcast)
-            row = len(rows) - 1
-        self.podcast_model.set_items(rows)
-        self.podcast_stack.set_empty(False)
+        episode = self.current_episode()
+        self.reload_podcasts()
         if select or current is None:
-            self._select_row(self.podcast_view, self.podcast_model.index(row, 0))
+            self.select_podcast(url)
+        elif current.url == url and episode is not None:
+            self.select_episode(episode.guid)
+
+    def reload_podcasts(self) -> None:
+        """Read the podcast list from the library again, keeping the selection."""
+        current = self.current_podcast()
+        episode = self.current_episode()
+        try:
+            podcasts = self.library.podcasts()
+        except LibraryError as exc:
+            self.show_message(str(exc))
+            return
+        self.podcast_model.set_items(podcasts)
+        for podcast in podcasts:
+            if self.podcast_model.status(podcast.url) is None:
+                self.podcast_model.set_status(podcast.url, self._status_text(podcast.url))
+        self.podcast_stack.set_empty(not podcasts)
+        if current is not None and self.podcast_model.row_of(current.url) >= 0:
+            self.select_podcast(current.url)
+            if episode is not None:
+                self.select_episode(episode.guid)
+        elif podcasts:
+            self.select_podcast(podcasts[0].url)
         else:
-            # A reset model forgets the selection: put it back where the user left it.
-            keep = self.podcast_model.row_of(current.url)
-            self._select_row(self.podcast_view, self.podcast_model.index(max(keep, 0), 0))
-            if episode_row >= 0 and keep == row:
-                self._select_row(self.episode_view, self.episode_model.index(episode_row, 1))
+            self._on_podcast_changed(QModelIndex(), QModelIndex())
+
+    def _status_text(self, url: str) -> str | None:
+        if not is_web_url(url):
+            return None
+        try:
+            status = self.library.feed_status(url)
+        except LibraryError:
+            return None
+        if status.last_error and (status.last_success or 0) <= (status.last_refresh or 0):
+            return f"Failed: {_shorten(status.last_error, 60)}"
+        if status.last_success:
+            return f"Updated {time.strftime('%-d %b %H:%M', time.localtime(status.last_success))}"
+        return None
+
+    def select_podcast(self, url: str) -> bool:
+        """Select the podcast at ``url`` (its episodes are shown); False when not listed."""
+        row = self.podcast_model.row_of(url)
+        if row < 0:
+            return False
+        index = self.podcast_model.index(row, 0)
+        if self.podcast_view.currentIndex() == index:
+            self._on_podcast_changed(index, index)
+        else:
+            self._select_row(self.podcast_view, index)
+        return True
+
+    def select_episode(self, guid: str) -> bool:
+        """Select the shown podcast's episode ``guid``; False when it is not listed."""
+        row = self.episode_model.row_of(guid)
+        if row < 0:
+            return False
+        self._select_row(self.episode_view, self.episode_model.index(row, 1))
+        return True
 
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
@@ -425,9 +699,10 @@ class MainWindow(QMainWindow):
         when it can't: no audio, playback unavailable, a refused source."""
         if not self._can_play(episode):
             return False
+        self._claim(episode)
         try:
             if self.session.episode != episode:
-                self.session.set_episode(episode)
+                self.session.set_episode(episode, self._chapters_for(episode))
             self.session.play_chapter(index)
         except (PlaybackError, IndexError) as exc:
             self.show_message(str(exc))
@@ -436,7 +711,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def play_selected_episode(self) -> None:
-        """Play the selected episode: resume it if it is the one loaded, else from the start."""
+        """Play the selected episode: go on if it is the one loaded, else resume it where the
+        listener stopped (the start when never played or played to the end)."""
         episode = self.current_episode()
         if episode is None or not self._can_play(episode):
             if episode is None:
@@ -446,10 +722,27 @@ class MainWindow(QMainWindow):
             if self.session.episode == episode and self.player.source is not None:
                 if self.player.state is not PlayerState.PLAYING:
                     self.player.play()
+                return
+            state = self.episode_model.state(episode.guid)
+            self._claim(episode)
+            self.session.set_episode(episode, self._chapters_for(episode))
+            if state.position_ms > 0 and not state.played:
+                self.session.resume(episode, state.position_ms)
             else:
                 self.session.open(episode)
         except PlaybackError as exc:
             self.show_message(str(exc))
+
+    def _claim(self, episode: Episode) -> None:
+        podcast = self.current_podcast()
+        if podcast is not None and episode.guid not in self._owner:
+            self._owner[episode.guid] = podcast.url
+
+    def _chapters_for(self, episode: Episode) -> tuple[Chapter, ...]:
+        shown = self.current_episode()
+        if shown is not None and shown.guid == episode.guid and self.chapter_model.items():
+            return self.chapter_model.items()
+        return episode.chapters
 
     def attach_audio(self, source: str) -> bool:
         """Attach ``source`` (a local file or an http(s) URL) to the selected episode, remember
@@ -468,10 +761,10 @@ class MainWindow(QMainWindow):
                 return False
             updated = replace(episode, local_path=str(path.resolve()))
         try:
-            self.attachments.set(attachment_key(podcast.url, episode.guid), updated.audio or "")
+            self.library.attach_audio(episode.guid, updated.audio or "", podcast_url=podcast.url)
         except LibraryError as exc:
             self.show_message(str(exc))
-        self._replace_episode(podcast, episode, updated)
+        self._reload_episodes(podcast.url, keep=episode.guid)
         if self.session.episode is not None and self.session.episode.guid == episode.guid:
             self.session.set_episode(updated)
         self.show_message(
@@ -512,7 +805,7 @@ class MainWindow(QMainWindow):
         """Add an audio file as an episode (with its tag chapters) and play it once loaded."""
         self._autoplay.add(path)
         self.statusBar().showMessage(f"Opening {path.name}…")
-        self.loader.load(path, load_audio_file)
+        self.loader.load(path, self._storing(load_audio_file))
 
     def open_url(self, url: str) -> bool:
         """Play audio from an http(s) ``url``; anything else is refused with a message."""
@@ -546,8 +839,11 @@ class MainWindow(QMainWindow):
             self.open_url(url)
 
     def current_podcast(self) -> Podcast | None:
+        """The selected podcast with the episodes listed for it."""
         obj = self.podcast_view.currentIndex().data(Role.OBJECT)
-        return obj if isinstance(obj, Podcast) else None
+        if not isinstance(obj, Podcast):
+            return None
+        return replace(obj, episodes=self.episode_model.items())
 
     def current_episode(self) -> Episode | None:
         obj = self.episode_view.currentIndex().data(Role.OBJECT)
@@ -588,14 +884,657 @@ class MainWindow(QMainWindow):
             "<p>Licensed under the GNU GPL, version 3 or later.</p>",
         )
 
+    # --- subscriptions ------------------------------------------------------------------
+
+    def subscribe(self, url: str) -> bool:
+        """Subscribe to the feed at ``url`` in the background; False (and a message) for an
+        address that is not http(s). The podcast is selected when it arrives."""
+        url = url.strip()
+        if not is_web_url(url):
+            self.show_message(_refused_url_message(url))
+            return False
+        if self.podcast_model.row_of(url) >= 0:
+            self.select_podcast(url)
+            self.refresh_feeds([url])
+            return True
+        self._subscribing.add(url)
+        self._preferred_url = url
+        self.refresh_feeds([url])
+        return True
+
+    @Slot()
+    def choose_feed_url(self) -> None:
+        url, ok = QInputDialog.getText(
+            self, "Add podcast", "Feed address (http or https) of the podcast:"
+        )
+        if ok and url.strip():
+            self.subscribe(url)
+
+    @Slot()
+    def paste(self) -> None:
+        """Ctrl+V outside a text field: subscribe to a pasted feed address (or play audio)."""
+        text = QGuiApplication.clipboard().text().strip()
+        if not text:
+            return
+        if len(text.split()) == 1 and is_web_url(text):
+            if _is_audio_url(text):
+                self.open_url(text)
+            else:
+                self.subscribe(text)
+        else:
+            self.show_message("Paste a feed address (http or https) to subscribe to it", "info")
+
+    def feed_urls(self) -> list[str]:
+        """The subscribed podcasts that come from the web (they can be refreshed)."""
+        return [p.url for p in self.podcast_model.items() if is_web_url(p.url)]
+
+    @Slot()
+    def refresh_all(self) -> None:
+        urls = self.feed_urls()
+        if not urls:
+            self.statusBar().showMessage("No podcast feeds to refresh", 5000)
+            return
+        self.refresh_feeds(urls)
+
+    @Slot()
+    def refresh_selected(self) -> None:
+        podcast = self.current_podcast()
+        if podcast is None or not is_web_url(podcast.url):
+            self.show_message(
+                "Only podcasts subscribed by their feed address can be refreshed", "info"
+            )
+            return
+        self.refresh_feeds([podcast.url])
+
+    def refresh_feeds(self, urls: Sequence[str]) -> None:
+        """Fetch and store each feed on the worker pool (several at once); a progress bar counts
+        them and one summary message lists the failures at the end (``refresh_finished``)."""
+        if not self._refresh_total:
+            self._refresh_batch = []
+        for url in urls:
+            self._refresh_total += 1
+            self.podcast_model.set_status(url, "Updating…")
+            self.tasks.run(
+                partial(_refresh_job, url),
+                self._on_refreshed,
+                partial(self._on_refresh_failed, url),
+            )
+        self.refresh_bar.setRange(0, self._refresh_total)
+        self.refresh_bar.setValue(len(self._refresh_batch))
+        self.refresh_bar.show()
+        self.refresh_all_action.setEnabled(False)
+
+    def _on_refresh_failed(self, url: str, message: str) -> None:
+        self._on_refreshed(RefreshResult(url, False, error=message))
+
+    def _on_refreshed(self, result: RefreshResult) -> None:
+        self._refresh_batch.append(result)
+        self.refresh_bar.setValue(len(self._refresh_batch))
+        url = result.url
+        subscribing = url in self._subscribing
+        self._subscribing.discard(url)
+        if result.ok:
+            if subscribing:
+                self._set_setting(_seen_key(url), time.time())
+            self.podcast_model.set_status(url, None)
+            self.podcast_model.set_status(url, self._status_text(url))
+            new = len(result.new_episodes)
+            if new and not subscribing:
+                self.podcast_model.set_status(url, f"{new} new episode{'' if new == 1 else 's'}")
+        else:
+            self.podcast_model.set_status(url, f"Failed: {_shorten(result.error or '', 60)}")
+        if len(self._refresh_batch) < self._refresh_total:
+            return
+        results, self._refresh_total = self._refresh_batch, 0
+        self._refresh_batch = []
+        self.refresh_bar.hide()
+        self.refresh_all_action.setEnabled(True)
+        select = (
+            self._preferred_url
+            if any(r.url == self._preferred_url and r.ok for r in results)
+            else None
+        )
+        self.reload_podcasts()
+        if select is not None:
+            self._preferred_url = None
+            self.select_podcast(select)
+        self._summarise(results)
+        if len(results) >= 10:
+            self.tasks.run(lambda library, _report: library.optimize())
+        self.refresh_finished.emit(results)
+
+    def _summarise(self, results: list[RefreshResult]) -> None:
+        failed = [r for r in results if not r.ok]
+        new = sum(len(r.new_episodes) for r in results if r.ok)
+        ok = len(results) - len(failed)
+        if failed:
+            names = []
+            for result in failed[:5]:
+                name = self._podcast_title(result.url) or result.url
+                names.append(f"{name}: {result.error}")
+            more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+            head = (
+                f"{len(failed)} of {len(results)} feeds could not be updated"
+                if len(results) > 1
+                else "The feed could not be updated"
+            )
+            self.show_message(f"{head}{more}. " + "; ".join(names))
+        else:
+            self.statusBar().showMessage(
+                f"Updated {ok} feed{'' if ok == 1 else 's'}: "
+                f"{new} new episode{'' if new == 1 else 's'}",
+                8000,
+            )
+
+    def _podcast_title(self, url: str) -> str:
+        row = self.podcast_model.row_of(url)
+        podcast = self.podcast_model.item(row) if row >= 0 else None
+        return podcast.title if podcast is not None else ""
+
+    @Slot()
+    def unsubscribe_selected(self) -> None:
+        """Forget the selected podcast after asking (downloaded files stay on disk)."""
+        podcast = self.current_podcast()
+        if podcast is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Unsubscribe",
+            f"Unsubscribe from “{podcast.title or podcast.url}”? Its episodes, play positions "
+            "and chapter lists are removed from the library.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.library.remove_podcast(podcast.url)
+        except LibraryError as exc:
+            self.show_message(str(exc))
+            return
+        self.podcast_model.set_status(podcast.url, None)
+        self.podcast_view.setCurrentIndex(QModelIndex())
+        self.reload_podcasts()
+        self.statusBar().showMessage(f"Unsubscribed from {podcast.title}", 5000)
+
+    @Slot()
+    def mark_selected_seen(self) -> None:
+        podcast = self.current_podcast()
+        if podcast is not None:
+            self._set_setting(_seen_key(podcast.url), time.time())
+            self._reload_episodes(podcast.url)
+
+    @Slot()
+    def choose_audio_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add audio files", "", AUDIO_FILTER)
+        self.add_audio_files([Path(p) for p in paths])
+
+    def add_audio_files(self, paths: Sequence[Path]) -> None:
+        """Add local audio files to the library (each with its tag chapters), not playing."""
+        for path in paths:
+            self.statusBar().showMessage(f"Adding {path.name}…")
+            self.loader.load(path, self._storing(load_audio_file))
+
+    # --- OPML ---------------------------------------------------------------------------
+
+    @Slot()
+    def choose_opml_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import subscriptions", "", OPML_FILTER)
+        if path:
+            self.import_opml(Path(path))
+
+    def import_opml(self, path: Path) -> int:
+        """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
+        returns how many are being added."""
+        try:
+            subscriptions = opml.read_opml(path.read_bytes())
+        except OSError as exc:
+            self.show_message(f"Could not read “{path.name}”: {exc.strerror or exc}")
+            return 0
+        except PodplayerError as exc:
+            self.show_message(str(exc))
+            return 0
+        known = set(self.feed_urls())
+        urls = [s.url for s in subscriptions if s.url not in known]
+        if not urls:
+            self.show_message(f"“{path.name}” lists no new subscriptions", "info")
+            return 0
+        self._subscribing.update(urls)
+        self.refresh_feeds(urls)
+        self.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
+        return len(urls)
+
+    @Slot()
+    def choose_opml_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export subscriptions", f"{APP_NAME}-subscriptions.opml", OPML_FILTER
+        )
+        if path:
+            self.export_opml(Path(path))
+
+    def export_opml(self, path: Path) -> bool:
+        """Write the web subscriptions to ``path`` as OPML 2.0."""
+        subscriptions = [
+            opml.Subscription(p.title, p.url)
+            for p in self.podcast_model.items()
+            if is_web_url(p.url)
+        ]
+        try:
+            path.write_bytes(opml.write_opml(subscriptions))
+        except OSError as exc:
+            self.show_message(f"Could not write “{path.name}”: {exc.strerror or exc}")
+            return False
+        self.statusBar().showMessage(f"Exported {len(subscriptions)} subscriptions to {path}", 8000)
+        return True
+
+    # --- search -------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_search_text(self, text: str) -> None:
+        if not text.strip():
+            self._search_timer.stop()
+            self.search_model.set_items(())
+            self.episode_area.setCurrentWidget(self.episode_stack)
+            self._on_podcast_caption()
+            return
+        self._search_timer.start()
+
+    def _on_podcast_caption(self) -> None:
+        count = self.episode_model.rowCount()
+        self.episodes_caption.setText(f"Episodes ({count})" if count else "Episodes")
+
+    @Slot()
+    def _run_search(self) -> None:
+        text = self.search_box.text()
+        try:
+            hits = self.library.search(text, limit=100)
+        except LibraryError as exc:
+            self.show_message(str(exc))
+            return
+        self.search_model.set_items(hits)
+        self.search_stack.set_empty(not hits, NO_RESULTS)
+        self.episode_area.setCurrentWidget(self.search_stack)
+        self.episodes_caption.setText(f"Search: {len(hits)} result{'' if len(hits) == 1 else 's'}")
+
+    @Slot()
+    def _on_search_return(self) -> None:
+        self._search_timer.stop()
+        self._run_search()
+        if self.search_model.rowCount():
+            self.search_view.setFocus()
+            self._select_row(self.search_view, self.search_model.index(0, 1))
+
+    @Slot(QModelIndex)
+    def _on_search_activated(self, index: QModelIndex) -> None:
+        hit = index.data(Role.OBJECT)
+        if isinstance(hit, SearchHit):
+            self.open_search_hit(hit)
+
+    def open_search_hit(self, hit: SearchHit) -> bool:
+        """Show the hit's episode; for a chapter hit, play from that chapter."""
+        if not self.select_podcast(hit.podcast_url) or not self.select_episode(hit.episode_guid):
+            self.show_message(f"“{hit.episode}” is no longer in the library")
+            return False
+        if hit.start_ms is None:
+            return True
+        episode = self.current_episode()
+        if episode is None or not self._can_play(episode):
+            return False
+        self._claim(episode)
+        try:
+            if self.session.episode != episode:
+                self.session.set_episode(episode, self._chapters_for(episode))
+            self.session.resume(episode, hit.start_ms)
+        except PlaybackError as exc:
+            self.show_message(str(exc))
+            return False
+        return True
+
+    # --- chapter sources ----------------------------------------------------------------
+
+    def _gather_chapters(self, episode: Episode) -> None:
+        podcast = self.current_podcast()
+        if podcast is None:
+            return
+        url, network = podcast.url, self.network
+        self.tasks.run(
+            lambda library, _report: gather(library, url, episode, network=network),
+            lambda result: self._on_gathered(url, episode, result),
+            lambda message: log.info("Chapter sources of %s: %s", episode.guid, message),
+        )
+
+    def _on_gathered(
+        self,
+        url: str,
+        episode: Episode,
+        result: tuple[dict[str, tuple[Chapter, ...]], list[str]],
+    ) -> None:
+        lists, problems = result
+        for problem in problems:
+            log.info("Chapter sources of %s: %s", episode.guid, problem)
+        shown, podcast = self.current_episode(), self.current_podcast()
+        if shown is None or podcast is None or shown.guid != episode.guid or podcast.url != url:
+            return
+        self._chapter_lists = lists
+        sources = order(lists)
+        self.source_combo.blockSignals(True)
+        self.source_combo.clear()
+        for source in sources:
+            count = len(lists[source])
+            self.source_combo.addItem(f"{_SOURCE_SHORT.get(source, source)} ({count})", source)
+        self.source_combo.blockSignals(False)
+        self.source_combo.setVisible(len(sources) > 1)
+        if sources:
+            self._show_chapter_source(sources[0])
+        self.chapters_gathered.emit(episode.guid)
+
+    def chapter_sources(self) -> list[str]:
+        """The sources the shown episode's chapters can come from, best first."""
+        return order(self._chapter_lists)
+
+    def show_chapter_source(self, source: str) -> bool:
+        """Show the chapter list from ``source`` (the best one is merged with the others)."""
+        index = self.source_combo.findData(source)
+        if index < 0:
+            return False
+        self.source_combo.setCurrentIndex(index)
+        self._show_chapter_source(source)
+        return True
+
+    @Slot(int)
+    def _on_source_chosen(self, index: int) -> None:
+        source = self.source_combo.itemData(index)
+        if isinstance(source, str):
+            self._show_chapter_source(source)
+
+    def _show_chapter_source(self, source: str) -> None:
+        episode = self.current_episode()
+        if episode is None or source not in self._chapter_lists:
+            return
+        sources = order(self._chapter_lists)
+        if sources and source == sources[0]:
+            _, chapters = merge(self._chapter_lists)
+        else:
+            chapters = with_source(
+                tuple(sorted(self._chapter_lists[source], key=lambda c: c.start_ms)), source
+            )
+        index = self.source_combo.findData(source)
+        if index >= 0 and self.source_combo.currentIndex() != index:
+            self.source_combo.setCurrentIndex(index)
+        if chapters == self.chapter_model.items():
+            return
+        self.chapter_model.set_items(chapters, episode.duration_ms)
+        self.chapter_stack.set_empty(not chapters, NO_CHAPTERS)
+        self.chapters_caption.setText(_chapters_caption(chapters))
+        self.episode_info.setText(_episode_info(replace(episode, chapters=chapters)))
+        playing = self.session.episode
+        if playing is not None and playing.guid == episode.guid:
+            self.session.set_chapters(chapters)
+        self._show_current_chapter(scroll=False)
+
+    # --- downloads ----------------------------------------------------------------------
+
+    def downloads_dir(self) -> Path:
+        folder = self.library.setting("downloads_dir")
+        return (
+            Path(folder)
+            if isinstance(folder, str) and folder
+            else (app_paths().cache_dir / "downloads")
+        )
+
+    @Slot()
+    def choose_downloads_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for downloaded episodes", str(self.downloads_dir())
+        )
+        if folder:
+            self._set_setting("downloads_dir", folder)
+
+    @Slot()
+    def download_selected(self) -> None:
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is not None and episode is not None:
+            self.download(podcast, episode)
+
+    def download(self, podcast: Podcast, episode: Episode) -> bool:
+        """Download the episode's audio in the background (resuming a part left earlier);
+        when done the library plays the local copy. False when there is nothing to fetch."""
+        url = episode.audio_url
+        if not url or not is_web_url(url) or episode.guid in self._downloads:
+            return False
+        dest = download_path(self.downloads_dir(), podcast.title, episode.title, url)
+        cancel = threading.Event()
+        self._downloads[episode.guid] = cancel
+        self._download_progress[episode.guid] = (0, None)
+        guid, podcast_url = episode.guid, podcast.url
+
+        def job(library: Library, report: Callable[[object], None]) -> str:
+            last = [0.0]
+
+            def progress(done: int, total: int | None) -> None:
+                now = time.monotonic()
+                # A signal per chunk would flood the GUI thread; ten a second is smooth.
+                if now - last[0] >= 0.1 or (total is not None and done >= total):
+                    last[0] = now
+                    report((done, total))
+
+            path = download(url, dest, progress=progress, cancel=cancel)
+            library.attach_audio(guid, path, podcast_url=podcast_url, kind="download")
+            return str(path)
+
+        self.tasks.run(
+            job,
+            lambda path: self._on_downloaded(podcast_url, guid, path, None),
+            lambda message: self._on_downloaded(podcast_url, guid, None, message),
+            lambda value: self._on_download_progress(guid, value),
+        )
+        self._show_download(episode)
+        return True
+
+    def cancel_download(self, guid: str) -> None:
+        event = self._downloads.get(guid)
+        if event is not None:
+            event.set()
+
+    @Slot()
+    def cancel_selected_download(self) -> None:
+        episode = self.current_episode()
+        if episode is not None:
+            self.cancel_download(episode.guid)
+
+    def _on_download_progress(self, guid: str, value: object) -> None:
+        if isinstance(value, tuple):
+            self._download_progress[guid] = value
+            shown = self.current_episode()
+            if shown is not None and shown.guid == guid:
+                self._show_download(shown)
+
+    def _on_downloaded(self, url: str, guid: str, path: str | None, error: str | None) -> None:
+        cancelled = self._downloads.pop(guid, threading.Event()).is_set()
+        self._download_progress.pop(guid, None)
+        if path is not None:
+            self.statusBar().showMessage(f"Downloaded {Path(path).name}", 8000)
+            self._reload_episodes(url, keep=guid)
+        elif cancelled:
+            self.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
+        else:
+            self.show_message(f"The download failed: {error}")
+        shown = self.current_episode()
+        if shown is not None and shown.guid == guid:
+            self._show_download(shown)
+        self.download_finished.emit(guid, path or "")
+
+    def _show_download(self, episode: Episode | None) -> None:
+        active = episode is not None and episode.guid in self._downloads
+        can = (
+            episode is not None
+            and not active
+            and not episode.local_path
+            and episode.audio_url is not None
+            and is_web_url(episode.audio_url)
+        )
+        self.download_button.setVisible(can)
+        self.download_bar.setVisible(active)
+        self.cancel_download_button.setVisible(active)
+        if active and episode is not None:
+            done, total = self._download_progress.get(episode.guid, (0, None))
+            if total:
+                self.download_bar.setRange(0, 1000)
+                self.download_bar.setValue(int(1000 * done / total))
+            else:
+                self.download_bar.setRange(0, 0)
+
+    # --- play state and settings ----------------------------------------------------------
+
+    @Slot()
+    def save_position(self) -> None:
+        """Save where the playing episode is (the timer calls this every few seconds)."""
+        key = self._playing_key
+        if key is None or self.player.source is None:
+            return
+        position = self.player.position()
+        if self.player.state in (PlayerState.PLAYING, PlayerState.PAUSED):
+            self._last_position = position
+        self._store_position(key, self._last_position)
+
+    def _store_position(self, key: tuple[str, str], position_ms: int) -> None:
+        url, guid = key
+        try:
+            self.library.set_position(guid, position_ms, podcast_url=url)
+        except LibraryError as exc:
+            log.info("Position of %s not saved: %s", guid, exc)
+            return
+        shown = self.current_podcast()
+        if shown is not None and shown.url == url:
+            old = self.episode_model.state(guid)
+            self.episode_model.set_state(guid, PlayState(position_ms, old.played, time.time()))
+
+    def mark_played(self, episode: Episode, played: bool = True) -> None:
+        """Mark ``episode`` of the shown podcast played (position back to 0) or unplayed."""
+        podcast = self.current_podcast()
+        url = self._owner.get(episode.guid) or (podcast.url if podcast else None)
+        if url is None:
+            return
+        try:
+            self.library.mark_played(episode.guid, played, podcast_url=url)
+            state = self.library.play_state(episode.guid, podcast_url=url)
+        except LibraryError as exc:
+            self.show_message(str(exc))
+            return
+        if podcast is not None and podcast.url == url:
+            self.episode_model.set_state(episode.guid, state)
+
+    def _set_setting(self, key: str, value: object) -> None:
+        try:
+            self.library.set_setting(key, value)
+        except LibraryError as exc:
+            log.warning("Setting %s not saved: %s", key, exc)
+
+    def restore_settings(self) -> None:
+        """Speed, volume, skip intervals, window geometry and splitters as last left."""
+        lib = self.library
+        try:
+            rate = lib.setting("speed")
+            volume = lib.setting("volume")
+            back = lib.setting("skip_back_ms")
+            forward = lib.setting("skip_forward_ms")
+            geometry = lib.setting("window_geometry")
+            splitters = lib.setting("splitters")
+            refresh_on_start = lib.setting("refresh_on_start", False)
+        except LibraryError as exc:
+            log.warning("Settings not read: %s", exc)
+            return
+        if isinstance(rate, int | float):
+            self.transport.set_speed(float(rate))
+        if isinstance(volume, int):
+            self.transport.volume_slider.setValue(volume)
+        if isinstance(back, int) or isinstance(forward, int):
+            self.transport.set_skip_intervals(
+                back if isinstance(back, int) else self.transport.skip_back_ms,
+                forward if isinstance(forward, int) else self.transport.skip_forward_ms,
+            )
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        if isinstance(splitters, list) and len(splitters) == 2:
+            for splitter, state in zip(
+                (self.splitter, self.right_splitter), splitters, strict=True
+            ):
+                if isinstance(state, str):
+                    splitter.restoreState(QByteArray.fromBase64(state.encode()))
+        self.refresh_on_start_action.blockSignals(True)
+        self.refresh_on_start_action.setChecked(bool(refresh_on_start))
+        self.refresh_on_start_action.blockSignals(False)
+
+    def save_settings(self) -> None:
+        """Remember speed, volume, skip intervals, window geometry and splitters."""
+
+        def b64(data: QByteArray) -> str:
+            return bytes(data.toBase64().data()).decode()
+
+        for key, value in (
+            ("speed", self.player.rate()),
+            ("volume", self.transport.volume_slider.value()),
+            ("skip_back_ms", self.transport.skip_back_ms),
+            ("skip_forward_ms", self.transport.skip_forward_ms),
+            ("window_geometry", b64(self.saveGeometry())),
+            ("splitters", [b64(self.splitter.saveState()), b64(self.right_splitter.saveState())]),
+        ):
+            self._set_setting(key, value)
+
+    def start(self) -> None:
+        """After the first paint: refresh every feed when the listener asked for it."""
+        if self.refresh_on_start_action.isChecked():
+            self.refresh_all()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_position()
+        self.save_settings()
+        for cancel in self._downloads.values():
+            cancel.set()
+        super().closeEvent(event)
+
+    # --- context menus --------------------------------------------------------------------
+
+    @Slot(QPoint)
+    def _episode_menu(self, point: QPoint) -> None:
+        index = self.episode_view.indexAt(point)
+        episode = index.data(Role.OBJECT)
+        if not isinstance(episode, Episode):
+            return
+        menu = self.episode_menu(episode)
+        menu.exec(self.episode_view.viewport().mapToGlobal(point))
+
+    def episode_menu(self, episode: Episode) -> QMenu:
+        """The context menu of an episode of the shown podcast."""
+        menu = QMenu(self)
+        played = self.episode_model.state(episode.guid).played
+        if played:
+            menu.addAction("Mark as &unplayed", lambda: self.mark_played(episode, False))
+        else:
+            menu.addAction("Mark as &played", lambda: self.mark_played(episode, True))
+        if episode.guid in self._downloads:
+            menu.addAction("&Cancel download", lambda: self.cancel_download(episode.guid))
+        elif episode.audio_url and is_web_url(episode.audio_url) and not episode.local_path:
+            podcast = self.current_podcast()
+            if podcast is not None:
+                menu.addAction("&Download", lambda: self.download(podcast, episode))
+        return menu
+
+    @Slot(QPoint)
+    def _podcast_menu(self, point: QPoint) -> None:
+        if not self.podcast_view.indexAt(point).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.refresh_one_action)
+        menu.addAction(self.seen_action)
+        menu.addAction(self.unsubscribe_action)
+        menu.exec(self.podcast_view.viewport().mapToGlobal(point))
+
     # --- reactions ----------------------------------------------------------------------
 
     @Slot(object, object)
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
-        podcast = self._with_attachments(podcast)
         preferred = self._preferred_url
         present = preferred is not None and self.podcast_model.row_of(preferred) >= 0
-        self.add_podcast(podcast, select=not present or podcast.url == preferred)
+        self._show_stored(podcast.url, select=not present or podcast.url == preferred)
         if path in self._autoplay:
             self._autoplay.discard(path)
             episode = self.current_episode()
@@ -628,8 +1567,27 @@ class MainWindow(QMainWindow):
     @Slot(QModelIndex, QModelIndex)
     def _on_podcast_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         podcast = current.data(Role.OBJECT)
-        episodes = podcast.episodes if isinstance(podcast, Podcast) else ()
-        self.episode_model.set_items(episodes)
+        url = podcast.url if isinstance(podcast, Podcast) else None
+        episodes: Sequence[Episode] = ()
+        states: dict[str, PlayState] = {}
+        new: list[str] = []
+        if url is not None:
+            try:
+                episodes = self.library.episodes(url)
+                states = self.library.play_states(url)
+                seen = self.library.setting(_seen_key(url))
+                new = self.library.new_episodes(url, float(seen)) if seen is not None else []
+            except (LibraryError, TypeError, ValueError) as exc:
+                self.show_message(str(exc))
+        self.episode_model.set_items(episodes, states, new)
+        count = len(episodes)
+        self.episodes_caption.setText(
+            f"Episodes ({count}, {len(new)} new)"
+            if new
+            else f"Episodes ({count})"
+            if count
+            else "Episodes"
+        )
         playing = self.session.episode
         self.episode_model.set_current_guid(playing.guid if playing is not None else None)
         self.episode_stack.set_empty(not episodes)
@@ -670,14 +1628,37 @@ class MainWindow(QMainWindow):
         if state is PlayerState.PLAYING and self.message_bar.kind() == "error":
             # An error about an earlier attempt is stale once something plays.
             self.message_bar.hide()
+        if state is PlayerState.PLAYING:
+            self._save_timer.start()
+        else:
+            self._save_timer.stop()
+            if state is PlayerState.PAUSED:
+                self.save_position()
+        if state is PlayerState.ENDED and episode is not None:
+            self._playing_key = None
+            self.mark_played(episode, True)
         self._show_current_chapter(scroll=state is PlayerState.PLAYING)
 
     @Slot(int)
     def _on_playing_chapter_changed(self, _index: int) -> None:
         self._show_current_chapter(scroll=True)
 
+    @Slot(int)
+    def _on_position(self, position_ms: int) -> None:
+        if self._playing_key is not None and self.player.state is not PlayerState.ENDED:
+            self._last_position = position_ms
+
     @Slot(object)
     def _on_playing_episode_changed(self, episode: object) -> None:
+        if self._playing_key is not None and self._last_position > 0:
+            self._store_position(self._playing_key, self._last_position)
+        self._last_position = 0
+        self._playing_key = None
+        if isinstance(episode, Episode):
+            owner = self._owner.get(episode.guid)
+            if owner is None and self.current_podcast() is not None:
+                owner = self.current_podcast().url  # type: ignore[union-attr]
+            self._playing_key = (owner, episode.guid) if owner else None
         self.episode_model.set_current_guid(episode.guid if isinstance(episode, Episode) else None)
         self._show_current_chapter(scroll=False)
 
@@ -707,27 +1688,16 @@ class MainWindow(QMainWindow):
             return False
         return True
 
-    def _with_attachments(self, podcast: Podcast) -> Podcast:
-        episodes = []
-        changed = False
-        for episode in podcast.episodes:
-            source = self.attachments.get(attachment_key(podcast.url, episode.guid))
-            if source and episode.audio is None:
-                changed = True
-                if is_web_url(source):
-                    episodes.append(replace(episode, audio_url=source))
-                else:
-                    episodes.append(replace(episode, local_path=source))
-            else:
-                episodes.append(episode)
-        return replace(podcast, episodes=tuple(episodes)) if changed else podcast
-
-    def _replace_episode(self, podcast: Podcast, old: Episode, new: Episode) -> None:
-        episodes = tuple(new if e is old or e == old else e for e in podcast.episodes)
-        row = self.episode_view.currentIndex().row()
-        self.add_podcast(replace(podcast, episodes=episodes))
-        if row >= 0:
-            self._select_row(self.episode_view, self.episode_model.index(row, 1))
+    def _reload_episodes(self, url: str, keep: str | None = None) -> None:
+        """Read the shown podcast's episodes again (after a change), keeping the selection."""
+        podcast = self.current_podcast()
+        if podcast is None or podcast.url != url:
+            return
+        shown = self.current_episode()
+        keep = keep or (shown.guid if shown is not None else None)
+        self.select_podcast(url)
+        if keep is not None:
+            self.select_episode(keep)
 
     # --- drag and drop ------------------------------------------------------------------
 
@@ -748,7 +1718,9 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         notes: list[Path] = []
         for source in sources:
-            if isinstance(source, str):
+            if isinstance(source, str) and not _is_audio_url(source):
+                self.subscribe(source)
+            elif isinstance(source, str):
                 self.open_url(source)
             elif source.suffix.lower() in AUDIO_SUFFIXES:
                 self.open_audio_file(source)
@@ -764,6 +1736,9 @@ class MainWindow(QMainWindow):
 
     def _show_episode(self, episode: Episode | None) -> None:
         self._show_audio(episode)
+        self._chapter_lists = {}
+        self.source_combo.clear()
+        self.source_combo.hide()
         if episode is None:
             self.episode_title.setText("")
             self.episode_info.setText("")
@@ -783,10 +1758,12 @@ class MainWindow(QMainWindow):
         self.chapters_caption.setText(_chapters_caption(episode.chapters))
         self.links_caption.setText(f"Links ({len(episode.links)})" if episode.links else "Links")
         self._show_current_chapter(scroll=True)
+        self._gather_chapters(episode)
 
     def _show_audio(self, episode: Episode | None) -> None:
         self.episode_actions.setVisible(episode is not None)
         self.locate_action.setEnabled(episode is not None)
+        self._show_download(episode)
         if episode is None:
             return
         has_audio = episode.audio is not None
@@ -837,7 +1814,7 @@ def _caption(text: str) -> QLabel:
     return label
 
 
-def _section(caption: QLabel, body: QWidget) -> QWidget:
+def _section(caption: QWidget, body: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -866,3 +1843,21 @@ def _chapters_caption(chapters: tuple[Chapter, ...]) -> str:
         return "Chapters"
     source = _SOURCE_NAMES.get(chapters[0].source, chapters[0].source)
     return f"Chapters ({len(chapters)}, from {source})"
+
+
+def _refresh_job(url: str, library: Library, _report: object) -> RefreshResult:
+    return refresh_with_sources(library, url)
+
+
+def _seen_key(url: str) -> str:
+    """The setting holding when the listener last caught up with a podcast (Unix s)."""
+    return f"seen {url}"
+
+
+def _is_audio_url(url: str) -> bool:
+    return Path(urlsplit(url).path).suffix.lower() in AUDIO_SUFFIXES
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

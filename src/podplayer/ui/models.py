@@ -5,7 +5,7 @@ No I/O and no parsing here: a model is handed its rows and only answers Qt's que
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -17,8 +17,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
+from podplayer.core.library import PlayState, SearchHit
 from podplayer.core.model import Chapter, Episode, Link, Podcast, chapter_lengths
 from podplayer.core.timecode import format_ms
 
@@ -37,6 +38,8 @@ class Role(IntEnum):
     START_MS = Qt.ItemDataRole.UserRole + 3  # a chapter's start, int ms (ChapterTableModel)
     SUBTITLE = Qt.ItemDataRole.UserRole + 4  # a second, dimmer line under the display text
     CURRENT = Qt.ItemDataRole.UserRole + 5  # bool: the chapter being played (ChapterTableModel)
+    NEW = Qt.ItemDataRole.UserRole + 6  # bool: an episode that arrived since the last look
+    PLAYED = Qt.ItemDataRole.UserRole + 7  # bool: an episode marked played
 
 
 def _episode_number(episode: Episode) -> str:
@@ -144,13 +147,33 @@ class _TableModel(_RowsMixin[T], QAbstractTableModel):
 
 
 class PodcastListModel(_ListModel[Podcast]):
-    """Podcasts by title; the episode count is the subtitle, the description the tooltip."""
+    """Podcasts by title; the subtitle is the feed's status (see ``set_status``) or the episode
+    count, the description the tooltip."""
+
+    def __init__(self, rows: Sequence[Podcast] = (), parent: Any = None) -> None:
+        super().__init__(rows, parent)
+        self._status: dict[str, str] = {}
+
+    def set_status(self, url: str, text: str | None) -> None:
+        """Show ``text`` (e.g. "Updating…", "Failed: 404") under the podcast at ``url``."""
+        if text:
+            self._status[url] = text
+        else:
+            self._status.pop(url, None)
+        row = self.row_of(url)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+
+    def status(self, url: str) -> str | None:
+        return self._status.get(url)
 
     def _data(self, obj: Podcast, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return obj.title or "Untitled podcast"
         count = len(obj.episodes)
-        subtitle = f"{count} episode" + ("" if count == 1 else "s")
+        subtitle = self._status.get(obj.url) or (
+            f"{count} episode" + ("" if count == 1 else "s") if count else ""
+        )
         if role == Role.SUBTITLE:
             return subtitle
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -165,15 +188,53 @@ class PodcastListModel(_ListModel[Podcast]):
 
 
 class EpisodeTableModel(_TableModel[Episode]):
-    """Columns: episode number, title. The episode being played (by guid) is marked."""
+    """Columns: episode number, title, progress. The episode being played (by guid) is marked;
+    new episodes are bold with a dot, played ones dimmed with a tick."""
 
-    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (("#", _RIGHT), ("Title", _LEFT))
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (
+        ("#", _RIGHT),
+        ("Title", _LEFT),
+        ("", _RIGHT),
+    )
 
     def __init__(self, rows: Sequence[Episode] = (), parent: Any = None) -> None:
         super().__init__(rows, parent)
         self._current_guid: str | None = None
+        self._states: Mapping[str, PlayState] = {}
+        self._new: frozenset[str] = frozenset()
         #: Shown beside the playing episode's title (a QIcon; the view sets it).
         self.current_icon: Any = None
+
+    def set_items(
+        self,
+        rows: Sequence[Episode],
+        states: Mapping[str, PlayState] | None = None,
+        new: Iterable[str] = (),
+    ) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self._states = dict(states or {})
+        self._new = frozenset(new)
+        self.endResetModel()
+
+    def set_state(self, guid: str, state: PlayState) -> None:
+        """Update one episode's play state (it is no longer new once played)."""
+        self._states = {**self._states, guid: state}
+        if state.played or state.last_played is not None:
+            self._new = self._new - {guid}
+        row = self.row_of(guid)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def state(self, guid: str) -> PlayState:
+        return self._states.get(guid, PlayState())
+
+    def is_new(self, guid: str) -> bool:
+        return guid in self._new
+
+    def row_of(self, guid: str) -> int:
+        """The row of the episode with this ``guid``, or -1."""
+        return next((i for i, e in enumerate(self._rows) if e.guid == guid), -1)
 
     def set_current_guid(self, guid: str | None) -> None:
         """Mark the episode with this guid as the one being played (None: none)."""
@@ -187,18 +248,50 @@ class EpisodeTableModel(_TableModel[Episode]):
     def _data(self, obj: Episode, row: int, column: int, role: int) -> Any:
         if role == Role.CURRENT:
             return obj.guid == self._current_guid
-        if obj.guid == self._current_guid and self._current_guid is not None:
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == Qt.ItemDataRole.DecorationRole and column == 1:
-                return self.current_icon
+        state = self._states.get(obj.guid)
+        new = obj.guid in self._new
+        if role == Role.NEW:
+            return new
+        if role == Role.PLAYED:
+            return state is not None and state.played
+        playing = obj.guid == self._current_guid and self._current_guid is not None
+        if role == Qt.ItemDataRole.FontRole and (playing or new):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.DecorationRole and column == 1 and playing:
+            return self.current_icon
+        if role == Qt.ItemDataRole.ForegroundRole and state is not None and state.played:
+            return QColor(128, 128, 128)
         if role == Qt.ItemDataRole.DisplayRole:
-            return _episode_number(obj) if column == 0 else obj.title
+            if column == 0:
+                number = _episode_number(obj)
+                return f"● {number}" if new else number
+            if column == 1:
+                return obj.title
+            return _progress_text(obj, state)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return obj.title
+            notes = [obj.title]
+            if new:
+                notes.append("New episode")
+            if state is not None and state.played:
+                notes.append("Played")
+            elif state is not None and state.position_ms > 0:
+                notes.append(f"Stopped at {format_ms(state.position_ms)}")
+            if obj.local_path:
+                notes.append(f"Local copy: {obj.local_path}")
+            return "\n".join(notes)
         return None
+
+
+def _progress_text(episode: Episode, state: PlayState | None) -> str:
+    if state is not None and state.played:
+        return "✓"
+    if state is not None and state.position_ms > 0:
+        if episode.duration_ms:
+            return f"{format_ms(max(0, episode.duration_ms - state.position_ms))} left"
+        return f"at {format_ms(state.position_ms)}"
+    return format_ms(episode.duration_ms) if episode.duration_ms else ""
 
 
 class ChapterTableModel(_TableModel[Chapter]):
@@ -297,3 +390,31 @@ def _link_label(link: Link) -> str:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class SearchHitModel(_TableModel[SearchHit]):
+    """Search results, best first. Columns: time (chapters only), what matched, where."""
+
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (
+        ("Time", _RIGHT),
+        ("Match", _LEFT),
+        ("Podcast", _LEFT),
+    )
+
+    def _data(self, obj: SearchHit, row: int, column: int, role: int) -> Any:
+        if role == Role.START_MS:
+            return obj.start_ms
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return "" if obj.start_ms is None else format_ms(obj.start_ms)
+            if column == 1:
+                return obj.episode if obj.chapter is None else f"{obj.chapter} — {obj.episode}"
+            return obj.podcast
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if obj.chapter is None:
+                return f"{obj.episode}\n{obj.podcast}\nEnter: show this episode"
+            return (
+                f"{format_ms(obj.start_ms or 0)}  {obj.chapter}\n{obj.episode}\n{obj.podcast}\n"
+                "Enter: play from this chapter"
+            )
+        return None

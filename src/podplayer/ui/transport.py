@@ -258,6 +258,8 @@ class TransportBar(QFrame):
         self._ends: tuple[int | None, ...] = ()
         self._duration = 0
         self._unavailable: str | None = None
+        self.skip_back_ms = SKIP_BACK_MS
+        self.skip_forward_ms = SKIP_FORWARD_MS
 
         self._build_actions()
         self._build_widgets()
@@ -310,7 +312,7 @@ class TransportBar(QFrame):
             "Skip &back 15 s",
             ["Left"],
             "Skip back 15 seconds",
-            lambda: self.session.skip(-SKIP_BACK_MS),
+            lambda: self.session.skip(-self.skip_back_ms),
             icon=sp.SP_MediaSeekBackward,
         )
         self.forward_action = _action(
@@ -318,7 +320,7 @@ class TransportBar(QFrame):
             "Skip &forward 30 s",
             ["Right"],
             "Skip forward 30 seconds",
-            lambda: self.session.skip(SKIP_FORWARD_MS),
+            lambda: self.session.skip(self.skip_forward_ms),
             icon=sp.SP_MediaSeekForward,
         )
         self.faster_action = _action(self, "&Faster", ["+", "="], "Faster", self.faster)
@@ -483,6 +485,16 @@ class TransportBar(QFrame):
             self.chapter_info.setToolTip(reason)
         else:
             self._refresh_chapter(self.displayed_position())
+
+    def set_skip_intervals(self, back_ms: int, forward_ms: int) -> None:
+        """Skip back/forward by these many ms (the actions' texts follow)."""
+        self.skip_back_ms = max(1000, int(back_ms))
+        self.skip_forward_ms = max(1000, int(forward_ms))
+        back_s, forward_s = self.skip_back_ms // 1000, self.skip_forward_ms // 1000
+        self.back_action.setText(f"Skip &back {back_s} s")
+        self.back_action.setToolTip(f"Skip back {back_s} seconds")
+        self.forward_action.setText(f"Skip &forward {forward_s} s")
+        self.forward_action.setToolTip(f"Skip forward {forward_s} seconds")
 
     @property
     def unavailable_reason(self) -> str | None:
