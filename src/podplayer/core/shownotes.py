@@ -101,7 +101,6 @@ _SUFFIX_STARTS = frozenset(
     | {"(" + w[0] for w in _SUFFIX_WORDS}
     | {"-" + d for d in "0123456789"}
 )
-_DIGITS = "0123456789"
 _RATIO_WORDS = r"(?:aspect|ratio|widescreen|format|display|screen|crop)\b"
 _RANGE_WORDS = r"(?:-|–|—|to|until|till|bis)"
 
@@ -142,16 +141,43 @@ _TIME = (
     r"(?!\w|:\d|[.,]\d)"
 )
 _TIME_AT = re.compile(_TIME)
-_COLON = re.compile(r":[0-5]\d")
+# _TIME for scanning long texts: a leading digit (ASCII, as a time's first digits must be) lets
+# the regex engine skip ahead to candidates instead of trying the look-behind at every position.
+# The look-behind then checks the character before that digit. Groups: first digit, rest of the
+# hours, minutes after hours, rest of the minutes, seconds, fraction.
+_TIME_SCAN = re.compile(
+    r"([0-9])(?<![\w:/=.,@][0-9])(?:([0-9]?):([0-5]\d)|([0-9]{0,2})):([0-5]\d)"
+    r"(?:[.,](\d{1,3}))?"
+    r"(?!\w|:\d|[.,]\d)"
+)
+_NEVER = 1 << 62
 _URL = re.compile(_URL_BODY)
+_NEWLINE = re.compile("\n")
 _AFTER_TIME = re.compile(
     rf"[ \t\u00a0\u202f]*(?:(?P<clock>{'|'.join(_TIME_SUFFIXES)})|(?P<ratio>{_RATIO_WORDS})"
     rf"|(?P<range>{_RANGE_WORDS})[ \t\u00a0\u202f]*(?=\d)|(?P<verse>[-–—]\d|[,;]\s?\d{{1,2}}\b(?!:)"
     r"|\s*\(?(?:esv|kjv|niv|nasb|nkjv|nlt|rsv|nrsv|csb|msg)\b))",
     re.IGNORECASE,
 )
+# Characters that match each initial under re.IGNORECASE (Unicode folds "ſ" to s, "K" to k).
+_FOLDS = {"k": "kK\u212a", "s": "sS\u017f"}
+
+
+def _initial_first(alternatives: tuple[str, ...]) -> str:
+    """``(?<![\\w-])(?:a|b|...)`` for re.IGNORECASE, led by a case-free class of initials.
+
+    A pattern that begins with a look-behind is tried at every position of the text; one that
+    begins with a character class lets the regex engine skip to the possible initials. Each
+    alternative keeps its place and re-checks its own initial.
+    """
+    initials = "".join(dict.fromkeys(alt[0] for alt in alternatives))
+    chars = "".join(_FOLDS.get(c, c + c.upper()) for c in initials)
+    branches = "|".join(f"(?<={alt[0]}){alt[1:]}" for alt in alternatives)
+    return rf"(?-i:[{chars}])(?<![\w-].)(?:{branches})"
+
+
 _CHAPTER_HEADING = re.compile(
-    rf"(?<![\w-])(?:{'|'.join(_CHAPTER_HEADINGS)})(?![\w-])[ \t]*:?", re.IGNORECASE
+    rf"{_initial_first(_CHAPTER_HEADINGS)}(?![\w-])[ \t]*:?", re.IGNORECASE
 )
 _LINK_HEADING_START = re.compile(
     rf"^(?:{'|'.join(_LINK_HEADINGS)}|{'|'.join(_CHAPTER_HEADINGS)})(?![\w-])\s*[:\-–—]?\s*",
@@ -366,14 +392,6 @@ class _Candidate:
     heading: bool = False
 
 
-def _ms(match: re.Match[str]) -> int:
-    hours = match["h"]
-    minutes = int(hours) * 60 + int(match["hm"]) if hours is not None else int(match["m"])
-    frac = match["f"] or ""
-    millis = int(frac.ljust(3, "0")) if frac else 0
-    return (minutes * 60 + int(match["s"])) * 1000 + millis
-
-
 def _fragment_ms(href: str) -> int | None:
     match = _T_FRAGMENT.search(href)
     if match is None:
@@ -406,31 +424,34 @@ def _is_verse_or_ratio(text: str, start: int, after: re.Match[str] | None) -> bo
 
 def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
     """Time tokens worth considering, and URLs as (start, end, raw end)."""
-    urls = [
-        (m.start(), m.start() + len(_trim_url(m.group())), m.end()) for m in _URL.finditer(text)
-    ]
+    urls: list[tuple[int, int, int]] = []
+    for url_match in _URL.finditer(text):
+        start, raw_end = url_match.span()
+        url = url_match.group()
+        last = url[-1]
+        if last.isalnum() or last == "/":
+            urls.append((start, raw_end, raw_end))
+        else:
+            urls.append((start, start + len(_trim_url(url)), raw_end))
     tokens: list[_Token] = []
+    # The URL that ends first after the current position: times inside it are not times.
     url_index = 0
+    url_start, url_raw_end = urls[0][0::2] if urls else (_NEVER, _NEVER)
     last_end = -1
-    # Every time has a colon: finding colons first is many times faster than trying a time
-    # pattern at every position of a long text.
-    for colon in _COLON.finditer(text):
-        pos = colon.start()
-        if pos < last_end:
-            continue
-        before = text[max(0, pos - 3) : pos]
-        digits = len(before) - len(before.rstrip(_DIGITS))
-        if not digits:
-            continue
-        match = _TIME_AT.match(text, pos - digits)
-        if match is None:
-            continue
+    for match in _TIME_SCAN.finditer(text):
         start, end = match.span()
+        if start < last_end:
+            continue  # the end of a range already taken
         last_end = end
-        while url_index < len(urls) and urls[url_index][2] <= start:
-            url_index += 1
-        if url_index < len(urls) and urls[url_index][0] <= start:
-            continue  # inside a URL
+        if start >= url_start:
+            while url_raw_end <= start:
+                url_index += 1
+                if url_index < len(urls):
+                    url_start, url_raw_end = urls[url_index][0::2]
+                else:
+                    url_start = url_raw_end = _NEVER
+            if url_start <= start:
+                continue  # inside a URL
         # Most times are followed by a title word: skip the suffix pattern when the next two
         # letters cannot begin a clock, ratio, range or verse suffix.
         nxt = text[end : end + 3]
@@ -438,18 +459,29 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
             after = None
         else:
             after = _AFTER_TIME.match(text, end)
-        if after is not None:
-            if after["clock"] is not None or after["ratio"] is not None:
-                continue
-            if after["range"] is not None:
-                # "00:00-05:12 Intro": the start counts; the end of the range is neither a
-                # chapter nor part of the title.
-                range_end = _TIME_AT.match(text, after.end())
-                if range_end is not None:
-                    end = last_end = range_end.end()
-        if _is_verse_or_ratio(text, start, after):
+            if after is not None:
+                if after["clock"] is not None or after["ratio"] is not None:
+                    continue
+                if after["range"] is not None:
+                    # "00:00-05:12 Intro": the start counts; the end of the range is neither a
+                    # chapter nor part of the title.
+                    range_end = _TIME_AT.match(text, after.end())
+                    if range_end is not None:
+                        end = last_end = range_end.end()
+        # Verse and ratio words end in a letter (or "."): other times skip the word look-up.
+        if (
+            start >= 2
+            and (text[start - 2].isalpha() or text[start - 2] == ".")
+            and _is_verse_or_ratio(text, start, after)
+        ):
             continue
-        tokens.append(_Token(start, end, _ms(match)))
+        first, hours, hour_minutes, minutes, seconds, frac = match.groups()
+        if hour_minutes is None:
+            total = int(first + minutes) * 60 + int(seconds)
+        else:
+            total = (int(first + hours) * 60 + int(hour_minutes)) * 60 + int(seconds)
+        ms = total * 1000 + (int(frac.ljust(3, "0")) if frac else 0)
+        tokens.append(_Token(start, end, ms))
     return tokens, urls
 
 
@@ -649,17 +681,19 @@ def _find_chapters(
         tokens = [t for t in tokens if t.ms < duration_ms]
     if not tokens:
         return [], ()
-    newlines = [m.start() for m in re.finditer("\n", text)] if "\n" in text else []
+    newlines = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
     url_lists = ([start for start, _, _ in urls], [raw_end for _, _, raw_end in urls])
     cands: list[_Candidate] = []
     line: list[_Token] = []
     bounds = (-1, 0, 0)
+    line_end = -1  # tokens are in text order: a new line starts only past this line's end
     for token in tokens:
-        where = _line_bounds(text, newlines, token.start)
-        if line and where[0] != bounds[0]:
-            cands += _line_candidates(text, line, bounds, url_lists)
-            line = []
-        bounds = where
+        if token.start > line_end:
+            if line:
+                cands += _line_candidates(text, line, bounds, url_lists)
+                line = []
+            bounds = _line_bounds(text, newlines, token.start)
+            line_end = bounds[2]
         line.append(token)
     cands += _line_candidates(text, line, bounds, url_lists)
     _fill_lone_times(text, cands, newlines)
@@ -677,13 +711,14 @@ def _find_chapters(
             best, best_key = run, key
     if not best or all(_names_a_book(c.title) for c in best):
         return [], ()  # "John 3:16, John 3:17 and Mark 12:30" are verses, not chapters
+    # A run never goes back in time, so the first of each (start, title) keeps the order by start.
     unique: dict[tuple[int, str], _Candidate] = {}
     for cand in best:
         unique.setdefault((cand.ms, cand.title), cand)
-    chosen = sorted(unique.values(), key=lambda c: c.ms)
+    chosen = list(unique.values())
+    source = ChapterSource.SHOWNOTES
     chapters = tuple(
-        Chapter(c.ms, c.title or f"Chapter {i + 1}", source=ChapterSource.SHOWNOTES)
-        for i, c in enumerate(chosen)
+        [Chapter(c.ms, c.title or f"Chapter {i}", source=source) for i, c in enumerate(chosen, 1)]
     )
     return chosen, chapters
 
