@@ -59,14 +59,22 @@ class _Runnable(QRunnable):
         tasks, token = self._tasks, self._token
         try:
             library = thread_library(tasks.path)
-            result = self._job(library, lambda value: tasks.job_progress.emit(token, value))
+            result = self._job(library, lambda value: _emit(tasks.job_progress, token, value))
         except PodplayerError as exc:
-            tasks.job_failed.emit(token, str(exc))
+            _emit(tasks.job_failed, token, str(exc))
         except Exception as exc:
             log.exception("A background job failed")
-            tasks.job_failed.emit(token, f"Unexpected error: {exc} (see the log)")
+            _emit(tasks.job_failed, token, f"Unexpected error: {exc} (see the log)")
         else:
-            tasks.job_done.emit(token, result)
+            _emit(tasks.job_done, token, result)
+
+
+def _emit(signal: Any, *args: object) -> None:
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        # The window went away while the job ran: nobody is left to tell.
+        log.debug("Result of a background job dropped: its receiver was deleted")
 
 
 class LibraryTasks(QObject):
