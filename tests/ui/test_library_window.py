@@ -14,17 +14,17 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from httpserver import Loopback, Resource, loopback_server  # noqa: E402
+from httpserver import Loopback, Resource, loopback_server
 
-from podplayer.core import sources  # noqa: E402
-from podplayer.core.library import FILE_NAME, Library  # noqa: E402
-from podplayer.core.model import Chapter, Episode, Podcast  # noqa: E402
-from podplayer.playback.base import PlayerState  # noqa: E402
-from podplayer.playback.null import NullPlayer  # noqa: E402
-from podplayer.playback.session import PlaybackSession  # noqa: E402
-from podplayer.ui.loader import SourceLoader  # noqa: E402
-from podplayer.ui.mainwindow import MainWindow  # noqa: E402
-from podplayer.ui.models import Role  # noqa: E402
+from podplayer.core import sources
+from podplayer.core.library import FILE_NAME, Library
+from podplayer.core.model import Chapter, Episode, Podcast
+from podplayer.playback.base import PlayerState
+from podplayer.playback.null import NullPlayer
+from podplayer.playback.session import PlaybackSession
+from podplayer.ui.loader import SourceLoader
+from podplayer.ui.mainwindow import MainWindow
+from podplayer.ui.models import Role
 
 
 def feed(title: str, base: str, count: int = 3, chapters_json: bool = False) -> bytes:
