@@ -329,3 +329,45 @@ def test_window_tells_the_desktop_its_app_id(display: str, tmp_path: Path) -> No
     assert kde_id.decode() == APP_ID
     # WM_CLASS is "instance\0class\0"; StartupWMClass names the class.
     assert wm_class.split(b"\0")[1].decode() == _desktop_entry()["StartupWMClass"]
+
+
+# -- the Flatpak manifest -----------------------------------------------------------------------
+
+FLATPAK = ROOT / "packaging" / "flatpak"
+
+
+def _manifest_value(key: str) -> str:
+    # A top-level "key: value" line; the manifest is YAML, but PyYAML is not a test dependency.
+    text = (FLATPAK / f"{APP_ID}.yml").read_text(encoding="utf-8")
+    (value,) = (
+        line.split(":", 1)[1].strip().strip("'\"")
+        for line in text.splitlines()
+        if line.startswith(f"{key}:")
+    )
+    return value
+
+
+def test_flatpak_manifest_agrees_with_the_app() -> None:
+    assert _manifest_value("app-id") == APP_ID
+    assert _manifest_value("command") == _launcher()
+    text = (FLATPAK / f"{APP_ID}.yml").read_text(encoding="utf-8")
+    assert "- python3-requirements.json" in text
+    assert "libvlc" in text
+
+
+def test_flatpak_python_modules_pin_the_project_dependencies() -> None:
+    """Every runtime dependency in pyproject.toml is installed by python3-requirements.json with
+    the same specifier, each source with a sha256 (regenerate it when the dependencies change)."""
+    import json
+
+    generated = json.loads((FLATPAK / "python3-requirements.json").read_text(encoding="utf-8"))
+    commands = " ".join(c for m in generated["modules"] for c in m["build-commands"])
+    for requirement in _pyproject()["project"]["dependencies"]:  # type: ignore[index]
+        assert f'"{requirement}"' in commands, (
+            f"{requirement}: regenerate python3-requirements.json"
+        )
+    for module in generated["modules"]:
+        assert module["sources"], module["name"]
+        for source in module["sources"]:
+            assert source["url"].startswith("https://"), source
+            assert len(source["sha256"]) == 64, source
