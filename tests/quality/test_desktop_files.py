@@ -179,12 +179,20 @@ def test_png_icons_are_rendered_from_the_svg() -> None:
             timeout=30,
             check=True,
         ).stdout
-        fresh = QImage.fromData(rendered)
+        fresh = QImage.fromData(rendered).convertToFormat(QImage.Format.Format_ARGB32)
         stored = QImage(str(ICONS / f"{size}x{size}" / "apps" / f"{APP_ID}.png"))
-        # Compare pixels, not bytes: PNG encoders differ between versions.
-        assert fresh.convertToFormat(QImage.Format.Format_ARGB32) == stored.convertToFormat(
-            QImage.Format.Format_ARGB32
-        ), f"{size}px PNG is stale: run packaging/render-icons.sh"
+        stored = stored.convertToFormat(QImage.Format.Format_ARGB32)
+        assert (fresh.width(), fresh.height()) == (stored.width(), stored.height())
+        # Pixels, within what another librsvg version's antialiasing changes; not PNG bytes.
+        worst = max(
+            abs(a - b)
+            for y in range(size)
+            for x in range(size)
+            for a, b in zip(
+                fresh.pixelColor(x, y).getRgb(), stored.pixelColor(x, y).getRgb(), strict=True
+            )
+        )
+        assert worst <= 24, f"{size}px PNG is stale: run packaging/render-icons.sh"
 
 
 # -- the running window -------------------------------------------------------------------------
