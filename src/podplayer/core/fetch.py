@@ -16,12 +16,16 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from podplayer import __version__
 from podplayer.core.errors import FetchError
+
+# httpx is imported where a request is made: it is a sixth of the window's start-up, which
+# needs only is_web_url from here.
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,8 @@ def is_web_url(text: str) -> bool:
 
 def _shared_client() -> httpx.Client:
     global _client  # noqa: PLW0603 - one pool for the process, created on first use
+    import httpx
+
     with _client_lock:
         if _client is None:
             _client = httpx.Client(
@@ -115,6 +121,8 @@ class Stream:
 
     def iter_bytes(self, max_bytes: int | None = None) -> Iterator[bytes]:
         """The body in chunks; raises FetchError past ``max_bytes``, the deadline or a drop."""
+        import httpx
+
         received = 0
         try:
             for chunk in self._reply.iter_bytes(_CHUNK):
@@ -165,6 +173,8 @@ def open_stream(
     """
     if not is_web_url(url):
         raise FetchError(f"Only web addresses (http, https) can be fetched, not “{_short(url)}”")
+    import httpx
+
     client = _shared_client()
     timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
     total = total_timeout_s if total_timeout_s is not None else timeout_s * 10
