@@ -213,7 +213,9 @@ _HTML_HINT = re.compile(
 _TAG = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
-    r"|<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)(?P<attrs>(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)/?>"
+    # Possessive: attributes are read once, never re-split when the tag does not close.
+    r"|<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)"
+    r"(?P<attrs>(?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)/?>"
     r"|<[!?][^<>]*>",
     re.DOTALL,
 )
@@ -221,18 +223,40 @@ _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2007\u202f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 
+
+def _has_zero_width(text: str) -> bool:
+    # Five substring tests are several times faster than the pattern over a long text, and a
+    # text of Latin-1 characters cannot hold any of them.
+    return not text.isascii() and (
+        "\u200b" in text
+        or "\u200c" in text
+        or "\u200d" in text
+        or "\u2060" in text
+        or "\ufeff" in text
+    )
+
+
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
 _PARAGRAPH_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre"}
     | {"hr", "section", "article", "figure"}
 )
 _LINE_TAGS = frozenset({"br", "div", "li", "tr", "dt", "dd", "header", "footer", "nav", "aside"})
+_TAG_KINDS = (
+    dict.fromkeys(_SKIP_TAGS, "skip")
+    | {"a": "a"}
+    | dict.fromkeys(_PARAGRAPH_TAGS, "paragraph")
+    | dict.fromkeys(_LINE_TAGS, "line")
+    | {"td": "cell", "th": "cell"}
+)
 
 # Characters trimmed from titles and labels where they meet a time, a bullet or a separator.
 _LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]=→,;"
 _TRAIL_JUNK = " \t\n-–—|:~<«‹•·*_([=→,;@"
 _QUOTES = (("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'"), ("«", "»"), ("„", "“"), ("„", "”"))
+_QUOTE_OPENERS = frozenset(left for left, _ in _QUOTES)
 _URL_TRAIL = ".,;:!?'\"”’»›*"
+_CLOSERS = {")": "(", "]": "["}
 _MAX_TITLE = 200
 _MAX_LABEL = 160
 _PROSE_TITLE = 120
@@ -262,22 +286,28 @@ class _Text:
     open_anchor: _Anchor | None = None
 
     def text(self, chunk: str) -> None:
-        chunk = _WHITESPACE.sub(" ", _ZERO_WIDTH.sub("", chunk))
-        if self.pending and self.length and chunk.strip():
-            if self.space:
-                self.parts[-1] = self.parts[-1][:-1]
-                self.length -= 1
-            self.parts.append("\n" * self.pending)
-            self.length += self.pending
-            self.line_start, self.space = True, False
-        if chunk.strip():
+        if _has_zero_width(chunk):
+            chunk = _ZERO_WIDTH.sub("", chunk)
+        # Printable text with no double space has only single plain spaces: nothing to collapse.
+        if "  " in chunk or not chunk.isprintable():
+            chunk = _WHITESPACE.sub(" ", chunk)
+        visible = bool(chunk) and not chunk.isspace()
+        if visible:
+            if self.pending and self.length:
+                if self.space:
+                    self.parts[-1] = self.parts[-1][:-1]
+                    self.length -= 1
+                self.parts.append("\n" * self.pending)
+                self.length += self.pending
+                self.line_start, self.space = True, False
             self.pending = 0
         if self.line_start or self.space:
             chunk = chunk.lstrip(" ")
         if not chunk:
             return
-        if self.open_anchor is not None and self.open_anchor.start is None and chunk.strip():
-            self.open_anchor.start = self.length + (len(chunk) - len(chunk.lstrip(" ")))
+        anchor = self.open_anchor
+        if anchor is not None and anchor.start is None and visible:
+            anchor.start = self.length + (len(chunk) - len(chunk.lstrip(" ")))
         self.parts.append(chunk)
         self.length += len(chunk)
         self.line_start = False
@@ -310,41 +340,49 @@ class _Text:
 def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
     out = _Text()
     skip: str | None = None
-    pos = 0
-    for match in _TAG.finditer(markup):
-        if skip is None and match.start() > pos:
-            out.text(html.unescape(markup[pos : match.start()]))
-        pos = match.end()
-        name = (match["name"] or "").lower()
+    # split() hands over the text between tags and each tag's groups without a match object
+    # per tag: text, then (cdata, close, name, attrs, text) for every tag.
+    pieces = iter(_TAG.split(markup))
+    chunk = next(pieces)
+    if chunk:
+        out.text(html.unescape(chunk) if "&" in chunk else chunk)
+    for cdata, closing, name, attrs, chunk in zip(
+        pieces, pieces, pieces, pieces, pieces, strict=True
+    ):
         if skip is not None:
-            if match["close"] and name == skip:
+            if closing and name.lower() == skip:
                 skip = None
-            continue
-        if match["cdata"] is not None:
-            out.text(match["cdata"])
-            continue
-        if not name:
-            continue
-        closing = bool(match["close"])
-        if name in _SKIP_TAGS and not closing and not match.group(0).endswith("/>"):
-            skip = name
-        elif name == "a":
-            if closing:
-                out.close_a()
             else:
-                href = _HREF.search(match["attrs"] or "")
-                value = next((g for g in href.groups() if g is not None), "") if href else ""
-                out.open_a(html.unescape(value).strip())
-        elif name in _PARAGRAPH_TAGS:
-            out.brk(2)
-        elif name in _LINE_TAGS:
-            out.brk(1)
-            if name == "li" and not closing:
-                out.text("• ")
-        elif name in {"td", "th"}:
-            out.text(" ")
-    if skip is None and pos < len(markup):
-        out.text(html.unescape(markup[pos:]))
+                continue
+        elif cdata is not None:
+            out.text(cdata)
+        elif name:
+            tag = name.lower()
+            kind = _TAG_KINDS.get(tag)
+            if kind is None:
+                pass
+            elif kind == "skip":
+                # The whole tag ends in "/>" exactly when its attributes end in "/".
+                if not closing and not attrs.endswith("/"):
+                    skip = tag
+                    continue
+            elif kind == "a":
+                if closing:
+                    out.close_a()
+                else:
+                    href = _HREF.search(attrs)
+                    value = next((g for g in href.groups() if g is not None), "") if href else ""
+                    out.open_a(html.unescape(value).strip())
+            elif kind == "paragraph":
+                out.brk(2)
+            elif kind == "line":
+                out.brk(1)
+                if tag == "li" and not closing:
+                    out.text("• ")
+            else:
+                out.text(" ")
+        if chunk:
+            out.text(html.unescape(chunk) if "&" in chunk else chunk)
     return out.result()
 
 
@@ -374,22 +412,12 @@ def html_to_text(html: str) -> str:
 # Chapters
 
 
-@dataclass(slots=True)
-class _Token:
-    start: int
-    end: int
-    ms: int
-    title: str = ""  # set for #t= anchors, whose own text is the title
-    anchor: bool = False
-
-
-@dataclass(slots=True)
-class _Candidate:
-    ms: int
-    title: str
-    entry: int  # where this chapter's part of the notes begins
-    token: int
-    heading: bool = False
+# A time in the text: (start, end, start in int ms, title). The title is set only for ``#t=``
+# anchors, whose own text is the title. Plain tuples: a page makes hundreds of thousands of them.
+_Token = tuple[int, int, int, str]
+# A chapter the notes may mean: (start in int ms, title, entry, token start), where entry is where
+# this chapter's part of the notes begins.
+_Candidate = tuple[int, str, int, int]
 
 
 def _fragment_ms(href: str) -> int | None:
@@ -409,6 +437,10 @@ def _fragment_ms(href: str) -> int | None:
 
 def _is_verse_or_ratio(text: str, start: int, after: re.Match[str] | None) -> bool:
     if start < 2 or not text[start - 1].isspace():
+        return False
+    # Verse and ratio words end in a letter (or "."): other times skip the word look-up.
+    last = text[start - 2]
+    if not (last.isalpha() or last == "."):
         return False
     space = text.rfind(" ", max(0, start - 24), start - 1)
     kind = _VERSE_WORDS.get(text[space + 1 : start - 1].rstrip(".").lower())
@@ -468,12 +500,7 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
                     range_end = _TIME_AT.match(text, after.end())
                     if range_end is not None:
                         end = last_end = range_end.end()
-        # Verse and ratio words end in a letter (or "."): other times skip the word look-up.
-        if (
-            start >= 2
-            and (text[start - 2].isalpha() or text[start - 2] == ".")
-            and _is_verse_or_ratio(text, start, after)
-        ):
+        if _is_verse_or_ratio(text, start, after):
             continue
         first, hours, hour_minutes, minutes, seconds, frac = match.groups()
         if hour_minutes is None:
@@ -481,7 +508,7 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
         else:
             total = (int(first + hours) * 60 + int(hour_minutes)) * 60 + int(seconds)
         ms = total * 1000 + (int(frac.ljust(3, "0")) if frac else 0)
-        tokens.append(_Token(start, end, ms))
+        tokens.append((start, end, ms, ""))
     return tokens, urls
 
 
@@ -499,8 +526,6 @@ def _clean_title(title: str) -> str:
         if heading is not None and heading.end() < len(title):
             title = title[heading.end() :].lstrip(_LEAD_JUNK)
     title = title.rstrip(_TRAIL_JUNK)
-    if title.startswith(("**", "__")) and title.endswith(("**", "__")):
-        title = title[2:-2].strip()
     if len(title) > _MAX_TITLE:
         title = title[:_MAX_TITLE].rsplit(" ", 1)[0] + "…"
     return title
@@ -515,18 +540,6 @@ def _line_bounds(text: str, newlines: list[int], pos: int) -> tuple[int, int, in
     start = newlines[index - 1] + 1 if index else 0
     end = newlines[index] if index < len(newlines) else len(text)
     return index, start, end
-
-
-def _first_title_start(text: str, line_start: int, first: int, urls: list[int]) -> int:
-    """Where the first title of a run-together "Title 0:00 Title 1:40" line begins."""
-    boundary = line_start
-    index = bisect.bisect_right(urls, first) - 1
-    if index >= 0 and urls[index] > boundary:
-        boundary = urls[index]
-    heading = _last_heading(text, boundary, first)
-    if heading is not None:
-        return heading.end()
-    return boundary + _last_sentence_end(text[boundary:first])
 
 
 def _last_title_end(text: str, start: int, line_end: int, url_starts: list[int]) -> int:
@@ -588,25 +601,26 @@ def _line_candidates(
 ) -> list[_Candidate]:
     _, line_start, line_end = bounds
     url_starts, url_ends = urls
+    first = line[0][0]
     if len(line) == 1:
-        token = line[0]
-        left = text[line_start : token.start]
-        right = token.title or text[token.end : line_end]
+        start, end, ms, own = line[0]
+        left = text[line_start:start]
+        right = own or text[end:line_end]
         title = _clean_title(_clean_title(left) + " " + _clean_title(right))
         entry = line_start + len(left) - len(left.lstrip())
         if _bare(left) and _bare(right) and _is_prose(left, right, title):
             return []  # "skip to 12:30 for the demo": a time inside a sentence, not an entry
-        return [_Candidate(token.ms, title, entry, token.start)]
+        return [(ms, title, entry, start)]
     floor = line_start
-    index = bisect.bisect_right(url_ends, line[0].start) - 1
+    index = bisect.bisect_right(url_ends, first) - 1
     if index >= 0 and url_ends[index] > floor:
         floor = url_ends[index]
-    before_start = max(floor, line[0].start - 300)
-    before = text[before_start : line[0].start]
-    after = text[line[-1].end : line_end]
-    heading = _last_heading(text, before_start, line[0].start)
+    before_start = max(floor, first - 300)
+    before = text[before_start:first]
+    after = text[line[-1][1] : line_end]
+    heading = _last_heading(text, before_start, first)
     if heading is not None:
-        precedes = bool(_bare(text[heading.end() : line[0].start]))
+        precedes = bool(_bare(text[heading.end() : first]))
     else:
         sentence_before = before[_last_sentence_end(before) :]
         if len(line) <= 3 and _bare(sentence_before) and _bare(after):
@@ -614,48 +628,56 @@ def _line_candidates(
         precedes = _orientation_precedes(before, after)
     out: list[_Candidate] = []
     if precedes:
-        start = _first_title_start(text, line_start, line[0].start, url_ends)
-        for token in line:
-            raw = token.title or text[start : token.start]
-            out.append(_Candidate(token.ms, _clean_title(raw), start, token.start))
-            start = token.end
+        # The first title begins after a heading, else after the last sentence end, counting
+        # from the line or the URL before it (the window above, unless that was cut to 300).
+        if before_start != floor:
+            heading = _last_heading(text, floor, first)
+        if heading is not None:
+            begin = heading.end()
+        else:
+            begin = floor + _last_sentence_end(text[floor:first])
+        for start, end, ms, own in line:
+            out.append((ms, _clean_title(own or text[begin:start]), begin, start))
+            begin = end
     else:
-        for index, token in enumerate(line):
-            if index + 1 < len(line):
-                stop = line[index + 1].start
+        last = len(line) - 1
+        for index, (start, end, ms, own) in enumerate(line):
+            if index < last:
+                stop = line[index + 1][0]
             else:
-                stop = _last_title_end(text, token.end, line_end, url_starts)
-            raw = token.title or text[token.end : stop]
-            out.append(_Candidate(token.ms, _clean_title(raw), token.start, token.start))
+                stop = _last_title_end(text, end, line_end, url_starts)
+            out.append((ms, _clean_title(own or text[end:stop]), start, start))
     return out
 
 
 def _fill_lone_times(text: str, cands: list[_Candidate], newlines: list[int]) -> None:
     """A time alone on its line takes its title from the line after it (or before it)."""
-    empty = [c for c in cands if not c.title]
+    empty = [index for index, cand in enumerate(cands) if not cand[1]]
     if not empty:
         return
-    token_lines = {_line_bounds(text, newlines, c.token)[0] for c in cands}
+    token_lines = {_line_bounds(text, newlines, cand[3])[0] for cand in cands}
 
-    def neighbour(candidate: _Candidate, step: int) -> str:
-        index = _line_bounds(text, newlines, candidate.token)[0] + step
+    def neighbour(token: int, step: int) -> str:
+        index = _line_bounds(text, newlines, token)[0] + step
         if index < 0 or index > len(newlines) or index in token_lines:
             return ""
         start = newlines[index - 1] + 1 if index else 0
         end = newlines[index] if index < len(newlines) else len(text)
         return _clean_title(text[start:end])
 
-    follow = bool(neighbour(empty[-1], 1)) or not neighbour(empty[0], -1)
-    for candidate in empty:
-        candidate.title = neighbour(candidate, 1 if follow else -1)
+    follow = bool(neighbour(cands[empty[-1]][3], 1)) or not neighbour(cands[empty[0]][3], -1)
+    step = 1 if follow else -1
+    for index in empty:
+        ms, _, entry, token = cands[index]
+        cands[index] = (ms, neighbour(token, step), entry, token)
 
 
-def _under_heading(text: str, cand: _Candidate, floor: int) -> bool:
-    window_start = max(floor, cand.token - 130)
-    heading = _last_heading(text, window_start, cand.token)
+def _under_heading(text: str, token: int, floor: int) -> bool:
+    window_start = max(floor, token - 130)
+    heading = _last_heading(text, window_start, token)
     if heading is None:
         return False
-    return cand.token - heading.end() <= 100
+    return token - heading.end() <= 100
 
 
 def _names_a_book(title: str) -> bool:
@@ -666,7 +688,7 @@ def _names_a_book(title: str) -> bool:
 def _runs(cands: list[_Candidate]) -> Iterator[list[_Candidate]]:
     run: list[_Candidate] = []
     for cand in cands:
-        if run and cand.ms < run[-1].ms:
+        if run and cand[0] < run[-1][0]:
             yield run
             run = []
         run.append(cand)
@@ -678,7 +700,7 @@ def _find_chapters(
     text: str, tokens: list[_Token], urls: list[tuple[int, int, int]], duration_ms: int | None
 ) -> tuple[list[_Candidate], tuple[Chapter, ...]]:
     if duration_ms is not None:
-        tokens = [t for t in tokens if t.ms < duration_ms]
+        tokens = [token for token in tokens if token[2] < duration_ms]
     if not tokens:
         return [], ()
     newlines = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
@@ -688,11 +710,11 @@ def _find_chapters(
     bounds = (-1, 0, 0)
     line_end = -1  # tokens are in text order: a new line starts only past this line's end
     for token in tokens:
-        if token.start > line_end:
+        if token[0] > line_end:
             if line:
                 cands += _line_candidates(text, line, bounds, url_lists)
                 line = []
-            bounds = _line_bounds(text, newlines, token.start)
+            bounds = _line_bounds(text, newlines, token[0])
             line_end = bounds[2]
         line.append(token)
     cands += _line_candidates(text, line, bounds, url_lists)
@@ -702,23 +724,26 @@ def _find_chapters(
     best_key = (False, 0)
     floor = 0
     for run in _runs(cands):
-        heading = _under_heading(text, run[0], floor)
-        floor = run[-1].token
+        heading = _under_heading(text, run[0][3], floor)
+        floor = run[-1][3]
         if len(run) < 2 and not heading:
             continue
         key = (heading, len(run))
         if key > best_key:
             best, best_key = run, key
-    if not best or all(_names_a_book(c.title) for c in best):
+    if not best or all(_names_a_book(cand[1]) for cand in best):
         return [], ()  # "John 3:16, John 3:17 and Mark 12:30" are verses, not chapters
     # A run never goes back in time, so the first of each (start, title) keeps the order by start.
     unique: dict[tuple[int, str], _Candidate] = {}
     for cand in best:
-        unique.setdefault((cand.ms, cand.title), cand)
+        unique.setdefault((cand[0], cand[1]), cand)
     chosen = list(unique.values())
     source = ChapterSource.SHOWNOTES
     chapters = tuple(
-        [Chapter(c.ms, c.title or f"Chapter {i}", source=source) for i, c in enumerate(chosen, 1)]
+        [
+            Chapter(ms, title or f"Chapter {number}", source=source)
+            for number, (ms, title, _, _) in enumerate(chosen, 1)
+        ]
     )
     return chosen, chapters
 
@@ -731,21 +756,19 @@ def _trim_url(url: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets from the end of a URL."""
     if url[-1:].isalnum() or url.endswith("/"):
         return url
-    while url:
-        last = url[-1]
-        if (
-            last in _URL_TRAIL
-            or (last == ")" and url.count("(") < url.count(")"))
-            or (last == "]" and url.count("[") < url.count("]"))
-        ):
-            url = url[:-1]
-        else:
+    url = url.rstrip(_URL_TRAIL)
+    while url[-1:] in _CLOSERS:
+        closer = url[-1]
+        if url.count(_CLOSERS[closer]) >= url.count(closer):
             break
+        url = url[:-1].rstrip(_URL_TRAIL)
     return url
 
 
 def _unquote(label: str) -> str:
     label = label.strip()
+    if label[:1] not in _QUOTE_OPENERS:
+        return label
     for left, right in _QUOTES:
         if len(label) > 2 and label.startswith(left) and label.endswith(right):
             inner = label[1:-1]
@@ -764,8 +787,9 @@ def _last_sentence_end(text: str) -> int:
     return cut
 
 
-def _name_before_paren(text: str, paren: int) -> str:
-    words = text[max(0, paren - 120) : paren].split()
+def _name_before_paren(before: str) -> str:
+    """The name just before "(": "on Threads (" -> "Threads"; ``before`` ends at the paren."""
+    words = before.split()
     name: list[str] = []
     for word in reversed(words):
         if name and word[-1] in ",.;:!?)":
@@ -784,20 +808,26 @@ def _name_before_paren(text: str, paren: int) -> str:
 
 def _label_from_context(text: str, start: int, floor: int) -> str | None:
     """The label the text gives a URL starting at ``start`` (None: it stands bare)."""
-    stripped = text[max(floor, start - 300) : start].rstrip()
-    if not stripped:
+    low = max(floor, start - 300)
+    # text[low:end] is the context with trailing white space dropped; most URLs need only its
+    # last characters, so the context is sliced only when a label may be in it.
+    end = start
+    while end > low and text[end - 1].isspace():
+        end -= 1
+    if end == low:
         return None
-    if stripped.endswith("]("):
-        open_bracket = stripped.rfind("[", 0, -2)
-        if open_bracket >= 0 and "]" not in stripped[open_bracket + 1 : -2]:
-            return _unquote(stripped[open_bracket + 1 : -2]) or None
+    sep = text[end - 1]
+    if sep == "(":
+        if end - 2 >= low and text[end - 2] == "]":
+            stripped = text[low:end]
+            open_bracket = stripped.rfind("[", 0, -2)
+            if open_bracket >= 0 and "]" not in stripped[open_bracket + 1 : -2]:
+                return _unquote(stripped[open_bracket + 1 : -2]) or None
+            return None
+        return _name_before_paren(text[max(low, end - 121) : end - 1]) or None
+    if sep not in ":-–—|→»>" or (sep == "-" and not (end - 2 >= low and text[end - 2].isspace())):
         return None
-    if stripped.endswith("("):
-        return _name_before_paren(stripped, len(stripped) - 1) or None
-    sep = stripped[-1]
-    if sep not in ":-–—|→»>" or (sep == "-" and not stripped[-2:-1].isspace()):
-        return None
-    region = stripped[:-1]
+    region = text[low : end - 1]
     region = region[_last_sentence_end(region) :]
     label = _bare_label(region)
     if not label or len(label) > _MAX_LABEL:
@@ -833,7 +863,7 @@ def _find_links(
     """(position, label, url) in order of appearance, before de-duplication."""
     found: list[tuple[int, str, str]] = []
     covered: list[tuple[int, int]] = []
-    url_raw_ends = sorted(raw_end for _, _, raw_end in urls)
+    url_raw_ends = [raw_end for _, _, raw_end in urls]  # in text order: URLs never overlap
 
     def floor_for(pos: int) -> int:
         index = bisect.bisect_right(url_raw_ends, pos) - 1
@@ -855,16 +885,19 @@ def _find_links(
         found.append((anchor.start, label, _trim_url(anchor.href) or anchor.href))
     covered.sort()
     cover_starts = [c[0] for c in covered]
-    for start, end, _raw in urls:
-        where = bisect.bisect_right(cover_starts, start) - 1
-        if where >= 0 and covered[where][0] <= start < covered[where][1]:
+    floor = 0  # the raw end of the URL before this one
+    for start, end, raw_end in urls:
+        url_floor, floor = floor, raw_end
+        if covered:
+            where = bisect.bisect_right(cover_starts, start) - 1
+            if where >= 0 and covered[where][0] <= start < covered[where][1]:
+                continue
+        if end - start <= len("https://"):
             continue
         url = text[start:end]
-        if len(url) <= len("https://"):
-            continue
-        label = _label_from_context(text, start, floor_for(start - 1)) or url
-        found.append((start, label, url))
-    found.sort(key=lambda item: item[0])
+        found.append((start, _label_from_context(text, start, url_floor) or url, url))
+    if anchors:
+        found.sort(key=lambda item: item[0])
     return found
 
 
@@ -888,7 +921,7 @@ def _anchor_tokens(text: str, anchors: list[_Anchor]) -> tuple[list[_Token], set
         own = text[anchor.start : anchor.end]
         if _TIME_AT.search(own) is not None:
             continue  # the anchor's own text is a time, which the scan finds anyway
-        tokens.append(_Token(anchor.start, anchor.start, ms, title=own, anchor=True))
+        tokens.append((anchor.start, anchor.start, ms, own))
     return tokens, used
 
 
@@ -902,16 +935,21 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
     if looks_like_html(notes):
         text, anchors = _convert_html(notes)
     else:
-        text = _ZERO_WIDTH.sub("", notes.replace("\r\n", "\n").replace("\r", "\n")).strip()
+        text = notes.replace("\r\n", "\n").replace("\r", "\n")
+        if _has_zero_width(text):
+            text = _ZERO_WIDTH.sub("", text)
+        text = text.strip()
     tokens, urls = _scan(text)
     chapter_anchors: set[int] = set()
     if anchors:
         extra, chapter_anchors = _anchor_tokens(text, anchors)
         if extra:
-            tokens = sorted(tokens + extra, key=lambda t: t.start)
+            tokens = sorted(tokens + extra, key=lambda token: token[0])
     chosen, chapters = _find_chapters(text, tokens, urls, duration_ms)
-    entries = sorted(c.entry for c in chosen)
-    entry_index = {c.entry: i for i, c in reversed(list(enumerate(chosen)))}
+    entries = sorted([cand[2] for cand in chosen])
+    entry_index: dict[int, int] = {}
+    for index, cand in enumerate(chosen):
+        entry_index.setdefault(cand[2], index)
     links: list[Link] = []
     seen: dict[str, int] = {}
     for pos, label, url in _find_links(text, urls, anchors, chapter_anchors):
