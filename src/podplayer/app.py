@@ -7,13 +7,15 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from podplayer import APP_ID, APP_NAME, __version__, cli
+from podplayer import APP_ID, APP_NAME, __version__
 from podplayer.core.fetch import is_web_url
 
 if TYPE_CHECKING:
+    from podplayer.core.model import Podcast
     from podplayer.playback.base import Player
 
 log = logging.getLogger(__name__)
@@ -21,12 +23,16 @@ log = logging.getLogger(__name__)
 #: "dummy", "afile:PATH" (record to a WAV), or any libVLC --aout name; unset: the system's.
 AUDIO_OUTPUT_ENV = "PODPLAYER_AUDIO_OUTPUT"
 
+#: The subcommands of :mod:`podplayer.cli`, named here so that opening the window does not
+#: import the CLI and every parser behind it (a test keeps the two in step).
+HEADLESS_COMMANDS = frozenset({"parse", "chapters", "play", "search", "import"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="A podcast player built around chapters. "
-        f"Headless commands: {', '.join(sorted(cli.COMMANDS))} (see '{APP_NAME} COMMAND -h').",
+        f"Headless commands: {', '.join(sorted(HEADLESS_COMMANDS))} (see '{APP_NAME} COMMAND -h').",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
@@ -42,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run a headless subcommand (no Qt is imported) or open the window. Returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in cli.COMMANDS:
+    if args and args[0] in HEADLESS_COMMANDS:
+        from podplayer import cli
+
         return cli.main(args)
     # Answer --help/--version before Qt starts, so they work without a display.
     build_parser().parse_known_args(args)
@@ -70,25 +78,58 @@ def make_player() -> tuple[Player, str | None]:
         return NullPlayer(), str(exc)
 
 
+def _load_source(path: Path) -> Podcast:
+    # Imported on the worker: the parsers are not needed for the window's first paint.
+    from podplayer.core import sources
+
+    return sources.load(str(path))
+
+
+class _LibraryCheck(threading.Thread):
+    """:func:`~podplayer.core.library.open_library` (the integrity check of every page, a damaged
+    file moved aside, migrations) on a thread of its own, beside the import of Qt and the
+    window: sqlite releases the GIL while it reads, so on a big library this is about free."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="library-check", daemon=True)
+        self.path = path
+        self.problem: str | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from podplayer.core.library import open_library
+
+        try:
+            library, self.problem = open_library(self.path)
+            library.close()
+        except BaseException as exc:  # handed to the GUI thread, which raises it
+            self.error = exc
+
+
 def _run_gui(args: list[str]) -> int:
     import tempfile
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from podplayer.core import sources
-    from podplayer.core.attachments import import_attachments
-    from podplayer.core.errors import LibraryError
-    from podplayer.core.library import FILE_NAME, Library, open_library
-    from podplayer.core.paths import app_paths, demo_audio, demo_notes, sample_page
-    from podplayer.playback.session import PlaybackSession
-    from podplayer.ui.loader import SourceLoader
-    from podplayer.ui.mainwindow import MainWindow, _is_audio_url
+    from podplayer.core.library import FILE_NAME, Library
+    from podplayer.core.paths import app_paths
 
     logging.basicConfig(
         level=os.environ.get("PODPLAYER_LOG", "WARNING").upper(),
         format="%(levelname)s %(name)s: %(message)s",
     )
+    paths = app_paths()
+    check = _LibraryCheck(paths.data_dir / FILE_NAME)
+    check.start()
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from podplayer.core.attachments import import_attachments
+    from podplayer.core.errors import LibraryError
+    from podplayer.core.paths import demo_audio, demo_notes, sample_page
+    from podplayer.playback.session import PlaybackSession
+    from podplayer.ui.loader import SourceLoader
+    from podplayer.ui.mainwindow import MainWindow, _is_audio_url
+
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_ID)
@@ -96,7 +137,6 @@ def _run_gui(args: list[str]) -> int:
     # Qt has removed its own options (-platform, -style, ...) by now.
     options = build_parser().parse_args(app.arguments()[1:])
 
-    paths = app_paths()
     log.info(
         "data in %s, config in %s, cache in %s",
         paths.data_dir,
@@ -104,8 +144,12 @@ def _run_gui(args: list[str]) -> int:
         paths.cache_dir,
     )
     problem: str | None = None
+    check.join()
     try:
-        library, problem = open_library(paths.data_dir / FILE_NAME)
+        if check.error is not None:
+            raise check.error
+        library = Library(check.path, verify=False)
+        problem = check.problem
     except LibraryError as exc:
         # A library this version can't use is left alone; this session works in a scratch one.
         scratch = Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-")) / FILE_NAME
@@ -115,7 +159,7 @@ def _run_gui(args: list[str]) -> int:
 
     player, unavailable = make_player()
     session = PlaybackSession(player)
-    loader = SourceLoader(lambda path: sources.load(str(path)))
+    loader = SourceLoader(_load_source)
     window = MainWindow(loader, session, library)
     if unavailable is not None:
         window.set_playback_unavailable(unavailable)
@@ -141,7 +185,11 @@ def _run_gui(args: list[str]) -> int:
             window.open_url(url)
         else:
             window.subscribe(url)
-    audio = [f for f in files if f.suffix.lower() in sources.AUDIO_SUFFIXES]
+    audio: list[Path] = []
+    if files:
+        from podplayer.core.sources import AUDIO_SUFFIXES
+
+        audio = [f for f in files if f.suffix.lower() in AUDIO_SUFFIXES]
     window.load_sources([f for f in files if f not in audio])
     for path in audio:
         window.open_audio_file(path)

@@ -101,3 +101,22 @@ def test_a_broken_file_leaves_the_app_running(tmp_path: Path) -> None:
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+def test_headless_commands_are_the_cli_ones() -> None:
+    from podplayer import app, cli
+
+    assert app.HEADLESS_COMMANDS == cli.COMMANDS
+
+
+def test_the_window_imports_no_parser_or_http_client() -> None:
+    # The first paint needs none of them; each costs start-up time (see bench_window.py).
+    code = (
+        "import sys; import podplayer.app, podplayer.ui.mainwindow; "
+        "print(sorted(m for m in ('httpx', 'podcastparser', 'mutagen', 'defusedxml', "
+        "'podplayer.cli', 'podplayer.core.sources', 'podplayer.core.shownotes') "
+        "if m in sys.modules))"
+    )
+    done = _run_python(code, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from podplayer.core.errors import PodplayerError
 from podplayer.core.model import Podcast
-from podplayer.core.sources import audio_episode, load
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +25,9 @@ DEMO_TITLE = "podplayer demo"
 
 def load_audio_file(path: Path) -> Podcast:
     """One episode for a local audio file (its tag chapters, title, duration). Worker thread."""
+    # The parsers are imported on the worker: the window's first paint needs none of them.
+    from podplayer.core.sources import audio_episode
+
     return audio_episode(path)
 
 
@@ -33,6 +35,8 @@ def load_demo(notes: Path, audio: Path) -> Podcast:
     """The bundled demo: the episode from ``notes`` playing ``audio``. The file's chapter tags
     win over the notes' times (they are what is actually in the audio); the notes give the
     description and links. Worker thread; raises PodplayerError."""
+    from podplayer.core.sources import audio_episode, load
+
     podcast = load(str(notes))
     if not podcast.episodes:
         return podcast

@@ -7,8 +7,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
@@ -61,17 +62,12 @@ from PySide6.QtWidgets import (
 )
 
 from podplayer import APP_NAME, __version__
-from podplayer.core import opml
 from podplayer.core.chapters.merge import merge, order
-from podplayer.core.chaptersources import gather, refresh_with_sources
-from podplayer.core.downloads import download, download_path
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
 from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast, with_source
 from podplayer.core.paths import app_paths
-from podplayer.core.refresh import RefreshResult
-from podplayer.core.sources import AUDIO_SUFFIXES
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlaybackError, PlayerState, display_name
 from podplayer.playback.null import NullPlayer
@@ -89,15 +85,15 @@ from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
 from podplayer.ui.workers import LibraryTasks, thread_library
 
+# Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
+# the first paint needs none of them, and they cost a third of the start-up.
+if TYPE_CHECKING:
+    from podplayer.core.refresh import RefreshResult
+
 log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 SOURCE_FILTER = "Show notes and podcast pages (*.txt *.html *.htm);;All files (*)"
-AUDIO_FILTER = (
-    "Audio files ("
-    + " ".join(f"*{suffix}" for suffix in sorted(AUDIO_SUFFIXES))
-    + ");;All files (*)"
-)
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
 OPML_FILTER = "OPML subscription lists (*.opml *.xml);;All files (*)"
 OPML_SUFFIXES = frozenset({".opml"})
@@ -268,9 +264,8 @@ class MainWindow(QMainWindow):
         _fit_column(self.episode_view, 0, "000")
         self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
-        self.episode_view.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.ResizeToContents
-        )
+        # Not ResizeToContents: that asks all rows for their text (400 of them, 40 ms) on show.
+        _fit_column(self.episode_view, 2, "00:00:00 left")
         self.episode_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.episode_view.customContextMenuRequested.connect(self._episode_menu)
         self.podcast_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -781,7 +776,7 @@ class MainWindow(QMainWindow):
             self.show_message("Select an episode first, then locate its audio")
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, f"Locate the audio of “{episode.title}”", "", AUDIO_FILTER
+            self, f"Locate the audio of “{episode.title}”", "", _audio_filter()
         )
         if path:
             self.attach_audio(path)
@@ -828,7 +823,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_audio_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an audio file", "", AUDIO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open an audio file", "", _audio_filter())
         if path:
             self.open_audio_file(Path(path))
 
@@ -965,6 +960,8 @@ class MainWindow(QMainWindow):
         self.refresh_all_action.setEnabled(False)
 
     def _on_refresh_failed(self, url: str, message: str) -> None:
+        from podplayer.core.refresh import RefreshResult
+
         self._on_refreshed(RefreshResult(url, False, error=message))
 
     def _on_refreshed(self, result: RefreshResult) -> None:
@@ -1064,7 +1061,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_audio_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add audio files", "", AUDIO_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add audio files", "", _audio_filter())
         self.add_audio_files([Path(p) for p in paths])
 
     def add_audio_files(self, paths: Sequence[Path]) -> None:
@@ -1084,6 +1081,8 @@ class MainWindow(QMainWindow):
     def import_opml(self, path: Path) -> int:
         """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
         returns how many are being added."""
+        from podplayer.core import opml
+
         try:
             subscriptions = opml.read_opml(path.read_bytes())
         except OSError as exc:
@@ -1112,6 +1111,8 @@ class MainWindow(QMainWindow):
 
     def export_opml(self, path: Path) -> bool:
         """Write the web subscriptions to ``path`` as OPML 2.0."""
+        from podplayer.core import opml
+
         subscriptions = [
             opml.Subscription(p.title, p.url)
             for p in self.podcast_model.items()
@@ -1195,8 +1196,14 @@ class MainWindow(QMainWindow):
         if podcast is None:
             return
         url, network = podcast.url, self.network
+
+        def job(library: Library, _report: object) -> object:
+            from podplayer.core.chaptersources import gather
+
+            return gather(library, url, episode, network=network)
+
         self.tasks.run(
-            lambda library, _report: gather(library, url, episode, network=network),
+            job,
             lambda result: self._on_gathered(url, episode, result),
             lambda message: log.info("Chapter sources of %s: %s", episode.guid, message),
         )
@@ -1300,6 +1307,8 @@ class MainWindow(QMainWindow):
         url = episode.audio_url
         if not url or not is_web_url(url) or episode.guid in self._downloads:
             return False
+        from podplayer.core.downloads import download, download_path
+
         dest = download_path(self.downloads_dir(), podcast.title, episode.title, url)
         cancel = threading.Event()
         self._downloads[episode.guid] = cancel
@@ -1722,7 +1731,7 @@ class MainWindow(QMainWindow):
                 self.subscribe(source)
             elif isinstance(source, str):
                 self.open_url(source)
-            elif source.suffix.lower() in AUDIO_SUFFIXES:
+            elif source.suffix.lower() in _audio_suffixes():
                 self.open_audio_file(source)
             else:
                 notes.append(source)
@@ -1799,7 +1808,7 @@ def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
     for url in urls:
         if url.isLocalFile():
             path = Path(url.toLocalFile())
-            if path.suffix.lower() in AUDIO_SUFFIXES | NOTES_SUFFIXES:
+            if path.suffix.lower() in _audio_suffixes() | NOTES_SUFFIXES:
                 sources.append(path)
         elif url.scheme().lower() in ("http", "https"):
             sources.append(url.toString())
@@ -1846,6 +1855,8 @@ def _chapters_caption(chapters: tuple[Chapter, ...]) -> str:
 
 
 def _refresh_job(url: str, library: Library, _report: object) -> RefreshResult:
+    from podplayer.core.chaptersources import refresh_with_sources
+
     return refresh_with_sources(library, url)
 
 
@@ -1855,7 +1866,19 @@ def _seen_key(url: str) -> str:
 
 
 def _is_audio_url(url: str) -> bool:
-    return Path(urlsplit(url).path).suffix.lower() in AUDIO_SUFFIXES
+    return Path(urlsplit(url).path).suffix.lower() in _audio_suffixes()
+
+
+@cache
+def _audio_suffixes() -> frozenset[str]:
+    from podplayer.core.sources import AUDIO_SUFFIXES
+
+    return AUDIO_SUFFIXES
+
+
+def _audio_filter() -> str:
+    suffixes = " ".join(f"*{suffix}" for suffix in sorted(_audio_suffixes()))
+    return f"Audio files ({suffixes});;All files (*)"
 
 
 def _shorten(text: str, limit: int) -> str:
