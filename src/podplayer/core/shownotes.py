@@ -141,14 +141,15 @@ _TIME = (
     r"(?!\w|:\d|[.,]\d)"
 )
 _TIME_AT = re.compile(_TIME)
-# _TIME for scanning long texts: a leading digit (ASCII, as a time's first digits must be) lets
-# the regex engine skip ahead to candidates instead of trying the look-behind at every position.
-# The look-behind then checks the character before that digit. Groups: first digit, rest of the
-# hours, minutes after hours, rest of the minutes, seconds, fraction.
+# _TIME for scanning long texts. It begins at the first colon, which the regex engine finds as
+# fast as a substring, instead of trying a time at every position; look-behinds then take the one
+# to three ASCII digits before the colon (group 1, 2 or 3; the time starts there) and check the
+# character before them. Hours are allowed only after one or two digits. Groups: leading digits
+# (three alternatives), minutes after hours, seconds, fraction.
+_NOT_AFTER = r"(?<![\w:/=.,@])"
 _TIME_SCAN = re.compile(
-    r"([0-9])(?<![\w:/=.,@][0-9])(?:([0-9]?):([0-5]\d)|([0-9]{0,2})):([0-5]\d)"
-    r"(?:[.,](\d{1,3}))?"
-    r"(?!\w|:\d|[.,]\d)"
+    rf":(?:(?<={_NOT_AFTER}([0-9]):)|(?<={_NOT_AFTER}([0-9]{{2}}):)|(?<={_NOT_AFTER}([0-9]{{3}}):))"
+    r"(?:(?<![0-9]{3}:)([0-5]\d):)?([0-5]\d)(?:[.,](\d{1,3}))?(?!\w|:\d|[.,]\d)"
 )
 _NEVER = 1 << 62
 _URL = re.compile(_URL_BODY)
@@ -190,6 +191,7 @@ _HEADING_START = re.compile(
 _HEADING_INITIALS = frozenset(p[0] for p in _CHAPTER_HEADINGS)
 _LINK_HEADING_INITIALS = _HEADING_INITIALS | frozenset("selmrf")
 _BULLET_INITIALS = frozenset("0123456789ivx")
+_TITLE_INITIALS = _HEADING_INITIALS | _BULLET_INITIALS
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(_LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
@@ -471,7 +473,10 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
     url_start, url_raw_end = urls[0][0::2] if urls else (_NEVER, _NEVER)
     last_end = -1
     for match in _TIME_SCAN.finditer(text):
-        start, end = match.span()
+        colon, end = match.span()
+        one, two, three, hour_minutes, seconds, frac = match.groups()
+        lead = one or two or three
+        start = colon - len(lead)
         if start < last_end:
             continue  # the end of a range already taken
         last_end = end
@@ -502,17 +507,15 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
                         end = last_end = range_end.end()
         if _is_verse_or_ratio(text, start, after):
             continue
-        first, hours, hour_minutes, minutes, seconds, frac = match.groups()
-        if hour_minutes is None:
-            total = int(first + minutes) * 60 + int(seconds)
-        else:
-            total = (int(first + hours) * 60 + int(hour_minutes)) * 60 + int(seconds)
-        ms = total * 1000 + (int(frac.ljust(3, "0")) if frac else 0)
+        minutes = int(lead) if hour_minutes is None else int(lead) * 60 + int(hour_minutes)
+        ms = (minutes * 60 + int(seconds)) * 1000 + (int(frac.ljust(3, "0")) if frac else 0)
         tokens.append((start, end, ms, ""))
     return tokens, urls
 
 
 def _clean_title(title: str) -> str:
+    if not title.strip(_LEAD_JUNK):
+        return ""  # white space, bullets and separators only ("• " before a time)
     title = " ".join(title.split())
     title = title.lstrip(_LEAD_JUNK)
     first = title[:1].lower()
@@ -606,7 +609,17 @@ def _line_candidates(
         start, end, ms, own = line[0]
         left = text[line_start:start]
         right = own or text[end:line_end]
-        title = _clean_title(_clean_title(left) + " " + _clean_title(right))
+        title = _clean_title(right)
+        cleaned_left = _clean_title(left)
+        # A clean title that a second cleaning cannot change (no bullet or heading initial, not
+        # too long) stands as it is when nothing comes before the time.
+        if (
+            cleaned_left
+            or not title
+            or title[:1].lower() in _TITLE_INITIALS
+            or len(title) > _MAX_TITLE
+        ):
+            title = _clean_title(cleaned_left + " " + title)
         entry = line_start + len(left) - len(left.lstrip())
         if _bare(left) and _bare(right) and _is_prose(left, right, title):
             return []  # "skip to 12:30 for the demo": a time inside a sentence, not an entry
