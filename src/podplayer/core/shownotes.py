@@ -212,13 +212,14 @@ _HTML_HINT = re.compile(
     r"|#x[0-9a-f]{1,6});",
     re.IGNORECASE,
 )
+# The shared "<" comes first so that the regex engine looks for it like a substring.
 _TAG = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
+    r"<(?:!--.*?(?:-->|\Z)"
+    r"|!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
     # Possessive: attributes are read once, never re-split when the tag does not close.
-    r"|<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)"
+    r"|(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)"
     r"(?P<attrs>(?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)/?>"
-    r"|<[!?][^<>]*>",
+    r"|[!?][^<>]*>)",
     re.DOTALL,
 )
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.IGNORECASE)
@@ -313,11 +314,11 @@ class _Text:
         self.parts.append(chunk)
         self.length += len(chunk)
         self.line_start = False
-        self.space = chunk.endswith(" ")
+        self.space = chunk[-1] == " "
 
     def brk(self, lines: int) -> None:
-        if self.length:
-            self.pending = max(self.pending, lines)
+        if self.length and lines > self.pending:
+            self.pending = lines
 
     def open_a(self, href: str) -> None:
         self.close_a()
@@ -373,7 +374,12 @@ def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
                     out.close_a()
                 else:
                     href = _HREF.search(attrs)
-                    value = next((g for g in href.groups() if g is not None), "") if href else ""
+                    value = ""
+                    if href is not None:
+                        quoted, single, bare = href.groups()
+                        value = (
+                            quoted if quoted is not None else single if single is not None else bare
+                        )
                     out.open_a(html.unescape(value).strip())
             elif kind == "paragraph":
                 out.brk(2)
@@ -948,7 +954,7 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
     if looks_like_html(notes):
         text, anchors = _convert_html(notes)
     else:
-        text = notes.replace("\r\n", "\n").replace("\r", "\n")
+        text = notes.replace("\r\n", "\n").replace("\r", "\n") if "\r" in notes else notes
         if _has_zero_width(text):
             text = _ZERO_WIDTH.sub("", text)
         text = text.strip()
