@@ -13,6 +13,7 @@ Everything here runs on a worker thread with that thread's own Library.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,6 +49,11 @@ MAX_HEAD_BYTES = 8 * 1024 * 1024
 
 RangeFetcher = Callable[[str, int, int], Response]
 
+# One feed is parsed and stored at a time, however many are being fetched. Parsing is pure
+# Python: more threads at it are no faster (the GIL), but each of them makes the GUI thread
+# wait longer for its turn.
+_PARSING = threading.Lock()
+
 
 def chapter_urls_key(podcast_url: str) -> str:
     """The setting holding ``{guid: JSON chapters URL}`` for a podcast.
@@ -71,10 +77,22 @@ def refresh_with_sources(
 
     def capture(u: str, etag: str | None, modified: str | None) -> Response:
         reply = fetcher(u, etag, modified)
+        if not bodies:
+            _PARSING.acquire()
         bodies.append(reply)
         return reply
 
-    result = refresh_feed(library, url, capture)
+    try:
+        return _refresh_and_keep(library, url, capture, bodies)
+    finally:
+        if bodies:
+            _PARSING.release()
+
+
+def _refresh_and_keep(
+    library: Library, url: str, fetcher: Fetcher, bodies: list[Response]
+) -> RefreshResult:
+    result = refresh_feed(library, url, fetcher)
     if not result.ok or result.not_modified or not bodies:
         return result
     body = bodies[-1].body
