@@ -166,6 +166,7 @@ def refresh_lateness(
     from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from podplayer.app import settle_interpreter
     from podplayer.core import sources
     from podplayer.playback.null import NullPlayer
     from podplayer.playback.session import PlaybackSession
@@ -186,6 +187,7 @@ def refresh_lateness(
         time.sleep(0.01)
     window.tasks.wait()
     app.processEvents()
+    settle_interpreter()  # as the app does after its first paint
     # (when the tick ran, how late it was), in ms since the refresh started.
     ticks: list[tuple[float, float]] = []
     start = time.perf_counter()
