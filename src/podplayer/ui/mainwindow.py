@@ -102,6 +102,8 @@ OPML_SUFFIXES = frozenset({".opml"})
 SAVE_INTERVAL_MS = 5000
 #: Typing in the search box waits this long (ms) for the next key before searching.
 SEARCH_DELAY_MS = 150
+#: Search results shown at most.
+SEARCH_LIMIT = 100
 #: Feeds refreshed at the same time.
 REFRESH_THREADS = 4
 
@@ -280,6 +282,10 @@ class MainWindow(QMainWindow):
         self.search_view.setAlternatingRowColors(True)
         self.search_view.setWordWrap(False)
         self.search_view.verticalHeader().hide()
+        self.search_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.search_view.verticalHeader().setDefaultSectionSize(
+            self.search_view.fontMetrics().height() + 10
+        )
         self.search_view.horizontalHeader().setHighlightSections(False)
         _fit_column(self.search_view, 0, "0:00:00")
         self.search_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -539,6 +545,8 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Search")
         bar.setObjectName("mainToolBar")
         bar.setMovable(False)
+        # Both actions named: an icon alone beside a word reads as an accident.
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.addAction(self.subscribe_action)
         bar.addAction(self.refresh_all_action)
         spacer = QWidget()
@@ -1146,14 +1154,19 @@ class MainWindow(QMainWindow):
     def _run_search(self) -> None:
         text = self.search_box.text()
         try:
-            hits = self.library.search(text, limit=100)
+            hits = self.library.search(text, limit=SEARCH_LIMIT)
         except LibraryError as exc:
             self.show_message(str(exc))
             return
         self.search_model.set_items(hits)
         self.search_stack.set_empty(not hits, NO_RESULTS)
         self.episode_area.setCurrentWidget(self.search_stack)
-        self.episodes_caption.setText(f"Search: {len(hits)} result{'' if len(hits) == 1 else 's'}")
+        count = len(hits)
+        self.episodes_caption.setText(
+            f"Search: the best {count} results"
+            if count >= SEARCH_LIMIT
+            else f"Search: {count} result{'' if count == 1 else 's'}"
+        )
 
     @Slot()
     def _on_search_return(self) -> None:

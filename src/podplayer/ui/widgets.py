@@ -121,6 +121,11 @@ class TwoLineDelegate(QStyledItemDelegate):
         painter.save()
         painter.setPen(palette.color(text_role))
         painter.setFont(opt.font)
+        if not subtitle:
+            # A title alone sits in the middle of its row, not above an empty line.
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, _elide(opt, title, rect.width()))
+            painter.restore()
+            return
         top = QRect(rect.left(), rect.top(), rect.width(), line)
         painter.drawText(top, Qt.AlignmentFlag.AlignVCenter, _elide(opt, title, rect.width()))
         small = opt.font
