@@ -752,15 +752,21 @@ def _find_chapters(
             best, best_key = run, key
     if not best or all(_names_a_book(cand[1]) for cand in best):
         return [], ()  # "John 3:16, John 3:17 and Mark 12:30" are verses, not chapters
-    # A run never goes back in time, so the first of each (start, title) keeps the order by start.
-    unique: dict[tuple[int, str], _Candidate] = {}
-    for cand in best:
-        unique.setdefault((cand[0], cand[1]), cand)
-    chosen = list(unique.values())
+    # A run never goes back in time, so the first of each (start, title) keeps the order by start;
+    # with no start repeated there is nothing to drop.
+    starts = [cand[0] for cand in best]
+    if len(set(starts)) == len(starts):
+        chosen = best
+    else:
+        unique: dict[tuple[int, str], _Candidate] = {}
+        for cand in best:
+            unique.setdefault((cand[0], cand[1]), cand)
+        chosen = list(unique.values())
     source = ChapterSource.SHOWNOTES
+    # No end, URL or image; positional arguments because keywords cost more, chapter by chapter.
     chapters = tuple(
         [
-            Chapter(ms, title or f"Chapter {number}", source=source)
+            Chapter(ms, title or f"Chapter {number}", None, None, None, source)
             for number, (ms, title, _, _) in enumerate(chosen, 1)
         ]
     )
