@@ -71,6 +71,7 @@ def settle_interpreter() -> None:
     big feeds before, 10-30 ms after."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.freeze()
+    gc.enable()
     # A full collection every third of the second generation's (not every tenth) finds less
     # garbage each time: each feed parsed leaves about 1300 objects in cycles.
     gc.set_threshold(700, 10, 3)
@@ -126,6 +127,10 @@ class _LibraryCheck(threading.Thread):
 
 
 def _run_gui(args: list[str]) -> int:
+    # Start-up makes objects that all live on (modules, widgets, the episodes shown): the
+    # collections it would trigger (three full ones, 25 ms) find nothing. On again after the
+    # first paint, in settle_interpreter.
+    gc.disable()
     import tempfile
 
     from podplayer.core.library import FILE_NAME, Library
