@@ -520,10 +520,9 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
 
 
 def _clean_title(title: str) -> str:
-    if not title.strip(_LEAD_JUNK):
-        return ""  # white space, bullets and separators only ("• " before a time)
-    title = " ".join(title.split())
-    title = title.lstrip(_LEAD_JUNK)
+    title = " ".join(title.split()).lstrip(_LEAD_JUNK)
+    if not title:
+        return title  # white space, bullets and separators only ("• " before a time)
     first = title[:1].lower()
     if first in _BULLET_INITIALS:
         bullet = _NUMBER_BULLET.match(title)
@@ -814,7 +813,23 @@ def _last_sentence_end(text: str) -> int:
 
 def _name_before_paren(before: str) -> str:
     """The name just before "(": "on Threads (" -> "Threads"; ``before`` ends at the paren."""
-    words = before.split()
+    # Names are short: split off the last few words, and all of them only if the name runs on.
+    words = before.rsplit(None, 4)
+    if len(words) < 5:
+        name = _name_words(words)
+    else:
+        name = _name_words(words[1:])
+        if isinstance(name, list) and len(name) == 4:
+            name = _name_words(before.split())
+    if isinstance(name, str):
+        return name
+    while name and (name[-1] in {"&", "of", "de"} or name[-1].lower() in _NOT_NAMES):
+        name.pop()
+    return " ".join(reversed(name))
+
+
+def _name_words(words: list[str]) -> list[str] | str:
+    """The words of a name ending ``words``, last first; a str when it is an @handle."""
     name: list[str] = []
     for word in reversed(words):
         if name and word[-1] in ",.;:!?)":
@@ -826,9 +841,7 @@ def _name_before_paren(before: str) -> str:
             name.append(core)
             continue
         break
-    while name and (name[-1] in {"&", "of", "de"} or name[-1].lower() in _NOT_NAMES):
-        name.pop()
-    return " ".join(reversed(name))
+    return name
 
 
 def _label_from_context(text: str, start: int, floor: int) -> str | None:
