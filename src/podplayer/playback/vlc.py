@@ -9,15 +9,11 @@ inside a handler (some calls there block the player's events for good or deadloc
 
 from __future__ import annotations
 
-import http.client
 import logging
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -109,6 +105,12 @@ def instance_args(audio_output: str | None, audio_file: Path | None) -> list[str
 def describe_http_failure(url: str, timeout_s: float = _PROBE_TIMEOUT_S) -> str:
     """Ask the server ourselves why libVLC failed, since libVLC doesn't say. Blocking: run it
     off the GUI thread. Returns a message for a listener."""
+    # Imported here: only a failed stream needs them, and they cost start-up time.
+    import http.client
+    import urllib.error
+    import urllib.request
+    from http import HTTPStatus
+
     parts = urlsplit(url)
     host = parts.hostname or url
     where = f"{host}:{parts.port}" if parts.port else host
