@@ -10,7 +10,7 @@ libegl1 libgl1 libx11-6 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 l
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core"
 # A virtual X server and a way to click in it; ffmpeg makes the audio fixtures of the playback tests.
-TEST_PKGS="xvfb xauth xdotool ffmpeg desktop-file-utils appstream dbus playerctl"
+TEST_PKGS="xvfb xauth xdotool ffmpeg desktop-file-utils appstream librsvg2-bin dbus playerctl"
 
 case "${1:-run}" in
   run) pkgs=$RUN_PKGS ;;
