@@ -983,7 +983,11 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
         extra, chapter_anchors = _anchor_tokens(text, anchors)
         if extra:
             tokens = sorted(tokens + extra, key=lambda token: token[0])
+    # Fast paths: no time in the text (no colon before two digits) ends the chapter search at
+    # once inside _find_chapters, and notes with no URL and no link skip the link search here.
     chosen, chapters = _find_chapters(text, tokens, urls, duration_ms)
+    if not urls and not anchors:
+        return ShowNotes(text, chapters)
     entries = sorted([cand[2] for cand in chosen])
     entry_index: dict[int, int] = {}
     for index, cand in enumerate(chosen):
