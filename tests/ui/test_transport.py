@@ -125,7 +125,7 @@ def test_times_and_chapter_are_shown(rig: Rig) -> None:
     assert rig.bar.elapsed_label.text() == "0:23"
     assert rig.bar.remaining_label.text() == "-0:37"
     assert rig.bar.chapter_title.text() == "Seek"
-    assert rig.bar.chapter_info.text() == "Chapter 3 of 6 · 0:03 of 0:10 · A tour"
+    assert rig.bar.chapter_info.text() == "Chapter 3 of 6 · 0:03 of 0:10 · 0:07 left · A tour"
     assert rig.bar.chapter_progress.value() == 300
 
 

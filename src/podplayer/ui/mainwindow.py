@@ -32,8 +32,10 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QGuiApplication,
+    QImage,
     QKeySequence,
     QPalette,
+    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -56,6 +58,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -68,10 +71,14 @@ from podplayer.core.fetch import is_web_url
 from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
 from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast, with_source
 from podplayer.core.paths import app_paths
+from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlaybackError, PlayerState, display_name
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
+from podplayer.playback.skipping import ChapterSkipper
+from podplayer.ui.artwork import ArtworkLoader
+from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
 from podplayer.ui.models import (
     ChapterTableModel,
@@ -81,6 +88,8 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
+from podplayer.ui.notespane import NotesPane, chapter_links
+from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
 from podplayer.ui.workers import LibraryTasks, thread_library
@@ -190,6 +199,7 @@ class MainWindow(QMainWindow):
         tasks: LibraryTasks | None = None,
         network: bool = True,
         parent: QWidget | None = None,
+        artwork: ArtworkLoader | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
@@ -219,6 +229,18 @@ class MainWindow(QMainWindow):
         self._downloads: dict[str, threading.Event] = {}
         self._download_progress: dict[str, tuple[int, int | None]] = {}
         self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
+        self._prefs: dict[str, PodcastPrefs] = {}
+        # Speed and volume to go back to after a podcast with its own (None: none applied).
+        self._global_playback: tuple[float, int] | None = None
+        self._artwork_url: str | None = None
+        # Set while a check box click is handled: that click must not also play the chapter.
+        self._chapter_ticked = False
+        self.artwork = artwork or ArtworkLoader(app_paths().cache_dir, parent=self)
+        self.artwork.loaded.connect(self._on_artwork)
+        self.skipper = ChapterSkipper(self.session, parent=self)
+        self.sleep_timer = SleepTimer(self.session, clock=clock, parent=self)
+        self.share = ShareActions(self._share_context, parent=self)
+        self.share.message.connect(self.show_message)
 
         self.loader = loader
         loader.loaded.connect(self._on_loaded)
@@ -308,6 +330,15 @@ class MainWindow(QMainWindow):
         self._last_chapter_request: tuple[int, float] = (-1, 0.0)
         self.chapter_view.clicked.connect(self._on_chapter_activated)
         self.chapter_view.activated.connect(self._on_chapter_activated)
+        self.chapter_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.chapter_view.customContextMenuRequested.connect(self._chapter_context_menu)
+        self.chapter_model.tick_changed.connect(self._on_tick)
+
+        self.notes_pane = NotesPane(fetch_image=_fetch_image)
+        self.notes_pane.setObjectName("notesPane")
+        self.notes_pane.seek_requested.connect(self.seek_to)
+        self.notes_pane.link_requested.connect(self.open_link)
+        self.notes_pane.images_allowed.connect(self._allow_images)
 
         self.link_view = QListView()
         self.link_view.setModel(self.link_model)
@@ -315,6 +346,14 @@ class MainWindow(QMainWindow):
         self.link_view.setItemDelegate(TwoLineDelegate(self.link_view))
         self.link_view.setAlternatingRowColors(True)
         self.link_view.activated.connect(self._on_link_activated)
+        for view, name in (
+            (self.podcast_view, "Podcasts"),
+            (self.episode_view, "Episodes"),
+            (self.chapter_view, "Chapters"),
+            (self.link_view, "Links"),
+            (self.search_view, "Search results"),
+        ):
+            view.setAccessibleName(name)
 
     def _build_layout(self) -> None:
         self.podcast_stack = EmptyStateStack(self.podcast_view, NO_PODCASTS)
@@ -400,20 +439,50 @@ class MainWindow(QMainWindow):
         head_row.setContentsMargins(0, 0, 0, 0)
         head_row.addWidget(self.chapters_caption, 1)
         head_row.addWidget(self.source_combo)
+        self.prefs_button = QPushButton("Skip…")
+        self.prefs_button.setObjectName("podcastPrefsButton")
+        self.prefs_button.setAccessibleName("Podcast settings: skip keywords, intro, speed")
+        self.prefs_button.setToolTip(
+            "Untick a chapter to skip it; here: words that skip chapters in every episode, "
+            "skip intro/outro, speed and volume for this podcast"
+        )
+        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
+        head_row.addWidget(self.prefs_button)
+        self.notes_tabs = QTabWidget()
+        self.notes_tabs.setObjectName("notesTabs")
+        self.notes_tabs.setDocumentMode(True)
+        self.notes_tabs.addTab(self.notes_pane, "Show notes")
+        self.notes_tabs.addTab(self.link_stack, "Links")
+        self.notes_tabs.setAccessibleName("Show notes and links")
         right_split = QSplitter(Qt.Orientation.Vertical)
         right_split.setChildrenCollapsible(False)
         right_split.addWidget(_section(chapters_head, self.chapter_stack))
-        right_split.addWidget(_section(self.links_caption, self.link_stack))
-        right_split.setStretchFactor(0, 3)
-        right_split.setStretchFactor(1, 2)
+        right_split.addWidget(self.notes_tabs)
+        right_split.setStretchFactor(0, 1)
+        right_split.setStretchFactor(1, 1)
         self.right_splitter = right_split
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 4, 0, 0)
         right_layout.setSpacing(4)
-        right_layout.addWidget(self.episode_title)
-        right_layout.addWidget(self.episode_info)
+        self.artwork_label = QLabel()
+        self.artwork_label.setObjectName("episodeArtwork")
+        side = self.fontMetrics().height() * 4
+        self.artwork_label.setFixedSize(side, side)
+        self.artwork_label.setScaledContents(True)
+        self.artwork_label.setAccessibleName("Podcast artwork")
+        self.artwork_label.hide()
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.episode_title)
+        heading.addWidget(self.episode_info)
+        heading.addStretch(1)
+        title_row = QHBoxLayout()
+        title_row.setSpacing(10)
+        title_row.addWidget(self.artwork_label, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addLayout(heading, 1)
+        right_layout.addLayout(title_row)
         right_layout.addWidget(self.episode_actions)
         right_layout.addSpacing(4)
         right_layout.addWidget(right_split, 1)
@@ -434,7 +503,7 @@ class MainWindow(QMainWindow):
         self.transport_slot.setObjectName("transportSlot")
         self.transport_layout = QVBoxLayout(self.transport_slot)
         self.transport_layout.setContentsMargins(0, 0, 0, 0)
-        self.transport = TransportBar(self.session, clock=self._clock)
+        self.transport = TransportBar(self.session, clock=self._clock, sleep_timer=self.sleep_timer)
         self.transport_layout.addWidget(self.transport)
 
         central = QWidget()
@@ -496,8 +565,23 @@ class MainWindow(QMainWindow):
         self.locate_action.setStatusTip("Attach an audio file to the selected episode")
         self.locate_action.triggered.connect(self.locate_audio_file)
         playback_menu.addAction(self.locate_action)
+        playback_menu.addSeparator()
+        sleep_menu = playback_menu.addMenu("Sl&eep timer")
+        button = self.transport.sleep_button
+        if button is not None and button.menu() is not None:
+            for action in button.menu().actions():
+                sleep_menu.addAction(action)
+        playback_menu.addSeparator()
+        self.export_menu = self.share.menu(self)
+        playback_menu.addMenu(self.export_menu)
+        playback_menu.addAction(self.share.copy_link_action)
 
         podcast_menu = self.menuBar().addMenu("P&odcasts")
+        self.prefs_action = QAction("Podcast &settings…", self)
+        self.prefs_action.setStatusTip(
+            "Skip keywords, skip intro/outro, speed, volume and pictures for this podcast"
+        )
+        self.prefs_action.triggered.connect(self.edit_podcast_prefs)
         self.refresh_all_action = QAction("&Refresh all", self)
         self.refresh_all_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_all_action.setIcon(
@@ -515,6 +599,7 @@ class MainWindow(QMainWindow):
         self.unsubscribe_action = QAction("&Unsubscribe…", self)
         self.unsubscribe_action.triggered.connect(self.unsubscribe_selected)
         podcast_menu.addAction(self.unsubscribe_action)
+        podcast_menu.addAction(self.prefs_action)
         podcast_menu.addSeparator()
         self.refresh_on_start_action = QAction("Refresh all at &start", self)
         self.refresh_on_start_action.setCheckable(True)
@@ -540,6 +625,12 @@ class MainWindow(QMainWindow):
         self.player.position_changed.connect(self._on_position)
         self.transport.error_occurred.connect(self.show_message)
         self.transport.play_requested.connect(self.play_selected_episode)
+        self.session.episode_changed.connect(self._apply_playing_prefs)
+        self.session.chapters_changed.connect(self._apply_playing_prefs)
+        self.skipper.skipped.connect(self._on_skipped)
+        self.sleep_timer.fired.connect(
+            lambda: self.statusBar().showMessage("Sleep timer: paused", 10_000)
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Search")
@@ -1282,6 +1373,7 @@ class MainWindow(QMainWindow):
         if chapters == self.chapter_model.items():
             return
         self.chapter_model.set_items(chapters, episode.duration_ms)
+        self._show_skipped()
         self.chapter_stack.set_empty(not chapters, NO_CHAPTERS)
         self.chapters_caption.setText(_chapters_caption(chapters))
         self.episode_info.setText(_episode_info(replace(episode, chapters=chapters)))
@@ -1492,8 +1584,14 @@ class MainWindow(QMainWindow):
             return bytes(data.toBase64().data()).decode()
 
         for key, value in (
-            ("speed", self.player.rate()),
-            ("volume", self.transport.volume_slider.value()),
+            # A podcast's own speed and volume are its settings, not everyone's.
+            ("speed", self._global_playback[0] if self._global_playback else self.player.rate()),
+            (
+                "volume",
+                self._global_playback[1]
+                if self._global_playback
+                else self.transport.volume_slider.value(),
+            ),
             ("skip_back_ms", self.transport.skip_back_ms),
             ("skip_forward_ms", self.transport.skip_forward_ms),
             ("window_geometry", b64(self.saveGeometry())),
@@ -1512,6 +1610,199 @@ class MainWindow(QMainWindow):
         for cancel in self._downloads.values():
             cancel.set()
         super().closeEvent(event)
+
+    # --- listening: notes, skipping, podcast settings, sharing ----------------------------
+
+    def podcast_prefs(self, url: str) -> PodcastPrefs:
+        """The settings of the podcast at ``url`` (defaults when it has none)."""
+        prefs = self._prefs.get(url)
+        if prefs is None:
+            try:
+                prefs = PodcastPrefs.from_json(self.library.setting(prefs_key(url)))
+            except LibraryError as exc:
+                log.warning("Settings of %s not read: %s", url, exc)
+                prefs = PodcastPrefs()
+            self._prefs[url] = prefs
+        return prefs
+
+    def set_podcast_prefs(self, url: str, prefs: PodcastPrefs) -> None:
+        """Store ``prefs`` for the podcast at ``url`` and apply them to what is shown and
+        playing."""
+        old = self.podcast_prefs(url)
+        self._prefs[url] = prefs
+        self._set_setting(prefs_key(url), prefs.to_json())
+        podcast = self.current_podcast()
+        if podcast is not None and podcast.url == url:
+            self._show_skipped()
+            episode = self.current_episode()
+            if episode is not None and prefs.allow_images != old.allow_images:
+                self.notes_pane.set_notes(
+                    episode.description,
+                    allow_images=prefs.allow_images,
+                    duration_ms=episode.duration_ms,
+                )
+        if self._playing_key is not None and self._playing_key[0] == url:
+            self._apply_playing_prefs(
+                None, playback=prefs.speed != old.speed or (prefs.volume != old.volume)
+            )
+
+    @Slot()
+    def edit_podcast_prefs(self) -> None:
+        """The settings dialog of the selected podcast."""
+        from podplayer.ui.podcastprefs import PodcastPrefsDialog
+
+        podcast = self.current_podcast()
+        if podcast is None:
+            self.show_message("Select a podcast first", "info")
+            return
+        dialog = PodcastPrefsDialog(podcast.title, self.podcast_prefs(podcast.url), self)
+        if dialog.exec():
+            self.set_podcast_prefs(podcast.url, dialog.prefs())
+
+    def _show_skipped(self) -> None:
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
+            self.chapter_model.set_skipped(())
+            return
+        prefs = self.podcast_prefs(podcast.url)
+        self.chapter_model.set_skipped(
+            skipped_starts(self.chapter_model.items(), prefs.rules, prefs.ticks_for(episode.guid))
+        )
+
+    @Slot(int, bool)
+    def _on_tick(self, start_ms: int, play: bool) -> None:
+        self._chapter_ticked = True
+        QTimer.singleShot(0, partial(setattr, self, "_chapter_ticked", False))
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
+            return
+        prefs = self.podcast_prefs(podcast.url)
+        ticks = {**prefs.ticks, episode.guid: {**prefs.ticks_for(episode.guid), start_ms: play}}
+        self.set_podcast_prefs(podcast.url, replace(prefs, ticks=ticks))
+        self.statusBar().showMessage(
+            "This chapter plays" if play else "This chapter is skipped when playing on", 4000
+        )
+
+    @Slot(object)
+    def _apply_playing_prefs(self, _changed: object = None, playback: bool = True) -> None:
+        """Skipped chapters, intro/outro, speed and volume of the playing episode's podcast."""
+        episode = self.session.episode
+        key = self._playing_key
+        prefs = self.podcast_prefs(key[0]) if key is not None else PodcastPrefs()
+        guid = episode.guid if episode is not None else ""
+        skipped = skipped_starts(self.session.chapters, prefs.rules, prefs.ticks_for(guid))
+        self.skipper.set_skipped(skipped)
+        self.skipper.set_intro_outro(prefs.intro_ms, prefs.outro_ms)
+        self.transport.slider.set_skipped(skipped)
+        if not playback or (_changed is not None and not isinstance(_changed, Episode)):
+            return
+        own = prefs.speed is not None or prefs.volume is not None
+        if own and self._global_playback is None:
+            self._global_playback = (self.player.rate(), self.transport.volume_slider.value())
+        speed, volume = self._global_playback or (None, None)
+        if prefs.speed is not None:
+            speed = prefs.speed
+        if prefs.volume is not None:
+            volume = prefs.volume
+        if speed is not None:
+            self.transport.set_speed(speed)
+        if volume is not None:
+            self.transport.volume_slider.setValue(volume)
+        if not own:
+            self._global_playback = None
+
+    @Slot(int, int)
+    def _on_skipped(self, from_ms: int, to_ms: int) -> None:
+        self.statusBar().showMessage(
+            f"Skipped {format_ms(from_ms)} to {format_ms(to_ms)} (untick settings: Skip…)", 5000
+        )
+
+    @Slot(int)
+    def seek_to(self, position_ms: int) -> None:
+        """Play the shown episode from ``position_ms`` (int ms), loading it if needed."""
+        episode = self.current_episode()
+        if episode is None or not self._can_play(episode):
+            return
+        self._claim(episode)
+        try:
+            if self.session.episode != episode:
+                self.session.set_episode(episode, self._chapters_for(episode))
+            self.session.resume(episode, position_ms)
+        except PlaybackError as exc:
+            self.show_message(str(exc))
+            return
+        self.statusBar().showMessage(f"Playing from {format_ms(position_ms)}", 3000)
+
+    @Slot(bool)
+    def _allow_images(self, allow: bool) -> None:
+        podcast = self.current_podcast()
+        if podcast is not None:
+            prefs = self.podcast_prefs(podcast.url)
+            self.set_podcast_prefs(podcast.url, replace(prefs, allow_images=allow))
+
+    def _share_context(self) -> ShareContext | None:
+        # The episode being played (its position is the moment to share), else the shown one.
+        playing = self.session.episode
+        if playing is not None and self.player.source is not None:
+            return ShareContext(
+                playing, self.session.chapters, self.player.position(), playing=True
+            )
+        episode = self.current_episode()
+        if episode is None:
+            return None
+        return ShareContext(episode, self.chapter_model.items())
+
+    def _show_artwork(self, url: str | None) -> None:
+        self._artwork_url = url
+        image = self.artwork.image(url)
+        if image is None:
+            self.artwork_label.hide()
+            return
+        self.artwork_label.setPixmap(QPixmap.fromImage(image))
+        self.artwork_label.show()
+
+    @Slot(str, QImage)
+    def _on_artwork(self, url: str, image: QImage) -> None:
+        if url == self._artwork_url:
+            self.artwork_label.setPixmap(QPixmap.fromImage(image))
+            self.artwork_label.show()
+
+    @Slot(QPoint)
+    def _chapter_context_menu(self, point: QPoint) -> None:
+        index = self.chapter_view.indexAt(point)
+        if not index.isValid():
+            index = self.chapter_view.currentIndex()
+        if not index.isValid():
+            return
+        self.chapter_menu(index.row()).exec(self.chapter_view.viewport().mapToGlobal(point))
+
+    def chapter_menu(self, row: int) -> QMenu:
+        """The context menu of the shown chapter ``row``: play, skip, its links, export."""
+        menu = QMenu(self)
+        episode = self.current_episode()
+        chapter = self.chapter_model.item(row)
+        if episode is None or chapter is None:
+            return menu
+        menu.addAction("&Play from here", partial(self.play_chapter, episode, row))
+        index = self.chapter_model.index(row, 1)
+        skipped = chapter.start_ms in self.chapter_model.skipped_starts()
+        state = Qt.CheckState.Checked if skipped else Qt.CheckState.Unchecked
+        menu.addAction(
+            "Play this chapter &again" if skipped else "&Skip this chapter",
+            partial(self.chapter_model.setData, index, state.value, Qt.ItemDataRole.CheckStateRole),
+        )
+        links = chapter_links(episode, self.chapter_model.items(), row)
+        sub = menu.addMenu("&Links in this chapter")
+        sub.setEnabled(bool(links))
+        for link in links:
+            action = sub.addAction((link.label or link.url).replace("&", "&&"))
+            action.setToolTip(link.url)
+            action.triggered.connect(partial(self.open_link, link.url))
+        menu.addSeparator()
+        menu.addMenu(self.export_menu)
+        menu.addAction(self.share.copy_link_action)
+        menu.addAction(self.prefs_action)
+        return menu
 
     # --- context menus --------------------------------------------------------------------
 
@@ -1548,6 +1839,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.refresh_one_action)
         menu.addAction(self.seen_action)
         menu.addAction(self.unsubscribe_action)
+        menu.addAction(self.prefs_action)
         menu.exec(self.podcast_view.viewport().mapToGlobal(point))
 
     # --- reactions ----------------------------------------------------------------------
@@ -1627,7 +1919,7 @@ class MainWindow(QMainWindow):
     def _on_chapter_activated(self, index: QModelIndex) -> None:
         chapter = index.data(Role.OBJECT)
         episode = self.current_episode()
-        if not isinstance(chapter, Chapter) or episode is None:
+        if not isinstance(chapter, Chapter) or episode is None or self._chapter_ticked:
             return
         row, when = self._last_chapter_request
         now = self._clock()
@@ -1770,15 +2062,30 @@ class MainWindow(QMainWindow):
             self.link_stack.set_empty(True, "")
             self.chapters_caption.setText("Chapters")
             self.links_caption.setText("Links")
+            self.notes_tabs.setTabText(1, "Links")
+            self.notes_pane.set_notes(None)
+            self.artwork_label.hide()
+            self.prefs_button.setEnabled(False)
             return
         self.episode_title.setText(episode.title)
         self.episode_info.setText(_episode_info(episode))
         self.chapter_model.set_items(episode.chapters, episode.duration_ms)
+        self._show_skipped()
         self.link_model.set_items(episode.links)
         self.chapter_stack.set_empty(not episode.chapters, NO_CHAPTERS)
         self.link_stack.set_empty(not episode.links, NO_LINKS)
         self.chapters_caption.setText(_chapters_caption(episode.chapters))
         self.links_caption.setText(f"Links ({len(episode.links)})" if episode.links else "Links")
+        self.notes_tabs.setTabText(1, f"Links ({len(episode.links)})" if episode.links else "Links")
+        podcast = self.current_podcast()
+        prefs = self.podcast_prefs(podcast.url) if podcast is not None else PodcastPrefs()
+        self.prefs_button.setEnabled(podcast is not None)
+        self.notes_pane.set_notes(
+            episode.description,
+            allow_images=prefs.allow_images,
+            duration_ms=episode.duration_ms,
+        )
+        self._show_artwork(podcast.image if podcast is not None else None)
         self._show_current_chapter(scroll=True)
         self._gather_chapters(episode)
 
@@ -1834,6 +2141,13 @@ def _caption(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def _fetch_image(url: str) -> bytes:
+    """A picture from the notes (worker thread); at most 5 MB."""
+    from podplayer.core.fetch import fetch
+
+    return fetch(url, max_bytes=5 * 1024 * 1024, timeout_s=15).body
 
 
 def _section(caption: QWidget, body: QWidget) -> QWidget:

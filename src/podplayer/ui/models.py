@@ -16,8 +16,9 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from podplayer.core.library import PlayState, SearchHit
 from podplayer.core.model import Chapter, Episode, Link, Podcast, chapter_lengths
@@ -40,6 +41,12 @@ class Role(IntEnum):
     CURRENT = Qt.ItemDataRole.UserRole + 5  # bool: the chapter being played (ChapterTableModel)
     NEW = Qt.ItemDataRole.UserRole + 6  # bool: an episode that arrived since the last look
     PLAYED = Qt.ItemDataRole.UserRole + 7  # bool: an episode marked played
+    SKIPPED = Qt.ItemDataRole.UserRole + 8  # bool: a chapter playback jumps over
+
+
+def _dim() -> object:
+    """The palette's colour for secondary text (light and dark themes alike)."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
 
 
 def _episode_number(episode: Episode) -> str:
@@ -262,7 +269,7 @@ class EpisodeTableModel(_TableModel[Episode]):
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and playing:
             return self.current_icon
         if role == Qt.ItemDataRole.ForegroundRole and state is not None and state.played:
-            return QColor(128, 128, 128)
+            return _dim()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 number = _episode_number(obj)
@@ -298,7 +305,12 @@ class ChapterTableModel(_TableModel[Chapter]):
     """Columns: start ("0:06"), title, length until the next chapter ("1:34").
 
     The last chapter's length comes from the episode's duration; empty when that is unknown.
+    The title carries a check box: unticked chapters are skipped (``set_skipped``) and shown
+    dimmed. Ticking by the listener emits ``tick_changed(start_ms, play)``; the owner decides
+    and calls ``set_skipped`` again.
     """
+
+    tick_changed = Signal(int, bool)
 
     COLUMNS: ClassVar[Sequence[tuple[str, int]]] = (
         ("Start", _RIGHT),
@@ -312,6 +324,7 @@ class ChapterTableModel(_TableModel[Chapter]):
         super().__init__(rows, parent)
         self._lengths = chapter_lengths(self._rows, duration_ms)
         self._current = -1
+        self._skipped: frozenset[int] = frozenset()
         #: Shown beside the current chapter's title (a QIcon; the view sets it).
         self.current_icon: Any = None
 
@@ -321,6 +334,40 @@ class ChapterTableModel(_TableModel[Chapter]):
         self._lengths = chapter_lengths(self._rows, duration_ms)
         self._current = -1
         self.endResetModel()
+
+    def skipped_starts(self) -> frozenset[int]:
+        """Starts (int ms) of the chapters shown unticked."""
+        return self._skipped
+
+    def set_skipped(self, starts: Iterable[int]) -> None:
+        """Show the chapters starting at ``starts`` (int ms) unticked and dimmed."""
+        starts = frozenset(starts)
+        if starts == self._skipped:
+            return
+        self._skipped = starts
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 1:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(  # noqa: N802
+        self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        chapter = self.item(index.row()) if index.isValid() else None
+        if chapter is None or role != Qt.ItemDataRole.CheckStateRole or index.column() != 1:
+            return False
+        play = Qt.CheckState(value) == Qt.CheckState.Checked
+        if play:
+            self.set_skipped(self._skipped - {chapter.start_ms})
+        else:
+            self.set_skipped(self._skipped | {chapter.start_ms})
+        self.tick_changed.emit(chapter.start_ms, play)
+        return True
 
     @property
     def current_row(self) -> int:
@@ -343,6 +390,15 @@ class ChapterTableModel(_TableModel[Chapter]):
             return obj.start_ms
         if role == Role.CURRENT:
             return row == self._current
+        skipped = obj.start_ms in self._skipped
+        if role == Role.SKIPPED:
+            return skipped
+        if role == Qt.ItemDataRole.CheckStateRole and column == 1:
+            return (Qt.CheckState.Unchecked if skipped else Qt.CheckState.Checked).value
+        if role == Qt.ItemDataRole.ForegroundRole and skipped:
+            return _dim()
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == 1:
+            return "skipped" if skipped else "played"
         if row == self._current:
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
@@ -353,7 +409,10 @@ class ChapterTableModel(_TableModel[Chapter]):
         if role == Qt.ItemDataRole.DisplayRole:
             return _CHAPTER_TEXT[column](obj, self._lengths[row])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{format_ms(obj.start_ms)}  {obj.title}\nClick or press Enter to play from here"
+            tip = f"{format_ms(obj.start_ms)}  {obj.title}\nClick or press Enter to play from here"
+            if skipped:
+                tip += "\nSkipped while playing on (tick it to hear it)"
+            return tip
         return None
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -34,6 +34,7 @@ from podplayer.core.model import Chapter, chapter_lengths
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlaybackError, PlayerState
 from podplayer.playback.session import PlaybackSession
+from podplayer.ui.sleeptimer import SleepTimer, SleepTimerButton
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ def thin_ticks(xs: Sequence[int], min_spacing: int = MIN_TICK_SPACING_PX) -> lis
 
 
 class ChapterSlider(QSlider):
-    """A position slider in ms with a tick at each chapter start.
+    """A position slider in ms with a tick at each chapter start, and the chapters drawn as
+    segments of alternating shades under the groove (skipped ones hatched).
 
     A click on the groove jumps there; dragging moves the handle and seeks on release. Either
     way ``seek_requested(ms)`` is emitted once. While the handle is held, position updates from
@@ -89,12 +91,33 @@ class ChapterSlider(QSlider):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's arrow keys skip
         self._starts: tuple[int, ...] = ()
         self._titles: tuple[str, ...] = ()
+        self._skipped: frozenset[int] = frozenset()
         self.sliderReleased.connect(self._on_released)
 
     def set_chapters(self, chapters: Sequence[Chapter]) -> None:
         self._starts = tuple(c.start_ms for c in chapters)
         self._titles = tuple(c.title for c in chapters)
         self.update()
+
+    def set_skipped(self, starts: frozenset[int]) -> None:
+        """Chapters (by start, int ms) drawn as skipped."""
+        self._skipped = frozenset(starts)
+        self.update()
+
+    def segments(self) -> list[tuple[int, int, bool]]:
+        """Each chapter's (left x, right x, skipped) in widget pixels, in order."""
+        if self.maximum() <= 0 or not self._starts:
+            return []
+        groove = self._groove()
+        edges = [min(max(0, s), self.maximum()) for s in self._starts] + [self.maximum()]
+        return [
+            (
+                groove.left() + self._pixel_of(edges[i], groove),
+                groove.left() + self._pixel_of(edges[i + 1], groove),
+                self._starts[i] in self._skipped,
+            )
+            for i in range(len(self._starts))
+        ]
 
     def set_duration(self, ms: int) -> None:
         self.setRange(0, max(0, ms))
@@ -157,13 +180,28 @@ class ChapterSlider(QSlider):
         if not ticks:
             return
         painter = QPainter(self)
-        color = self.palette().color(QPalette.ColorRole.WindowText)
+        palette = self.palette()
+        groove = self._groove()
+        # A band under the groove: chapters in alternating shades of the palette's highlight
+        # and text colours, so it reads on light and dark themes alike.
+        band_top = groove.center().y() + 5
+        band = max(3, self.height() // 8)
+        shades = (
+            palette.color(QPalette.ColorRole.Highlight),
+            palette.color(QPalette.ColorRole.Text),
+        )
+        for i, (left, right, skipped) in enumerate(self.segments()):
+            shade = QColor(shades[i % 2])
+            shade.setAlpha(40 if skipped else (140 if self.isEnabled() else 50))
+            if right > left:
+                painter.fillRect(left, band_top, right - left, band, shade)
+            if skipped:
+                painter.fillRect(left, band_top, right - left, band, Qt.BrushStyle.BDiagPattern)
+        color = palette.color(QPalette.ColorRole.WindowText)
         color.setAlpha(150 if self.isEnabled() else 60)
         painter.setPen(color)
-        groove = self._groove()
-        top = groove.center().y() + 5
         for x in ticks:
-            painter.drawLine(x, top, x, top + 5)
+            painter.drawLine(x, band_top, x, band_top + band + 2)
         painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -245,9 +283,12 @@ class TransportBar(QFrame):
         session: PlaybackSession,
         clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
+        sleep_timer: SleepTimer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("transportBar")
+        self.setAccessibleName("Transport")
+        self.sleep_timer = sleep_timer
         self.session = session
         self.player = session.player
         self._clock = clock
@@ -412,6 +453,33 @@ class TransportBar(QFrame):
         self.volume_slider.setToolTip("Volume")
         self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume_slider.valueChanged.connect(self._on_volume_changed)
+        # Reachable with Tab, but a click doesn't take focus from the lists (Space plays).
+        for widget in (self.speed_combo, self.volume_slider):
+            widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+        self.sleep_button: SleepTimerButton | None = None
+        if self.sleep_timer is not None:
+            self.sleep_button = SleepTimerButton(self.sleep_timer)
+            self.sleep_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+        controls: tuple[tuple[QWidget, str], ...] = (
+            (self.play_button, "Play or pause"),
+            (self.previous_button, "Previous chapter"),
+            (self.next_button, "Next chapter"),
+            (self.back_button, "Skip back"),
+            (self.forward_button, "Skip forward"),
+            (self.slider, "Position"),
+            (self.elapsed_label, "Elapsed"),
+            (self.remaining_label, "Remaining"),
+            (self.chapter_title, "Chapter playing"),
+            (self.chapter_info, "Chapter progress"),
+            (self.chapter_progress, "Progress in this chapter"),
+            (self.speed_combo, "Speed"),
+            (self.mute_button, "Mute"),
+            (self.volume_slider, "Volume"),
+        )
+        for control, name in controls:
+            control.setAccessibleName(name)
 
     def _build_layout(self) -> None:
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -452,6 +520,9 @@ class TransportBar(QFrame):
         controls.addSpacing(10)
         controls.addWidget(self.mute_button)
         controls.addWidget(self.volume_slider)
+        if self.sleep_button is not None:
+            controls.addSpacing(6)
+            controls.addWidget(self.sleep_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -477,8 +548,9 @@ class TransportBar(QFrame):
         enabled = reason is None
         for action in self.actions():
             action.setEnabled(enabled)
-        for widget in (self.slider, self.speed_combo, self.volume_slider):
-            widget.setEnabled(enabled)
+        for widget in (self.slider, self.speed_combo, self.volume_slider, self.sleep_button):
+            if widget is not None:
+                widget.setEnabled(enabled)
         if reason is not None:
             self.chapter_title.setText("Playback is not available")
             self.chapter_info.setText(reason)
@@ -662,7 +734,8 @@ class TransportBar(QFrame):
         self.chapter_title.setToolTip(chapter.title)
         count = f"Chapter {index + 1} of {len(self._chapters)}"
         if end is not None and end > start:
-            progress = f"{format_ms(into)} of {format_ms(end - start)}"
+            left = format_ms(max(0, end - position))
+            progress = f"{format_ms(into)} of {format_ms(end - start)} · {left} left"
             self.chapter_progress.setValue(round(1000 * min(1.0, into / (end - start))))
         else:
             progress = format_ms(into)
