@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,14 @@ from podplayer import APP_ID, APP_NAME, __version__
 from podplayer.core.fetch import is_web_url
 
 if TYPE_CHECKING:
+    from podplayer.core.library import Library
     from podplayer.core.model import Podcast
+    from podplayer.desktop.instance import SingleInstance
+    from podplayer.desktop.lock import LibraryLock
+    from podplayer.desktop.mpris import MprisService
     from podplayer.playback.base import Player
+    from podplayer.playback.session import PlaybackSession
+    from podplayer.ui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +148,10 @@ def _run_gui(args: list[str]) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     paths = app_paths()
+    lock = _take_lock(paths.data_dir)
     check = _LibraryCheck(paths.data_dir / FILE_NAME)
-    check.start()
+    if lock is not None:
+        check.start()
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -160,6 +169,16 @@ def _run_gui(args: list[str]) -> int:
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *args])
     # Qt has removed its own options (-platform, -style, ...) by now.
     options = build_parser().parse_args(app.arguments()[1:])
+    from podplayer.desktop.instance import SingleInstance
+
+    instance = SingleInstance(paths.data_dir, lock=lock)
+    try:
+        primary = lock is not None and instance.try_become_primary()
+    except OSError:
+        primary = True  # _take_lock logged why; run, unguarded
+    if not primary:
+        # Another podplayer owns this library: it opens the sources, this process leaves.
+        return _hand_over(instance, options.sources)
 
     log.info(
         "data in %s, config in %s, cache in %s",
@@ -202,21 +221,23 @@ def _run_gui(args: list[str]) -> int:
         if missing:
             log.warning("Located audio for %d episodes not in the library", len(missing))
 
-    files = [Path(s) for s in options.sources if not is_web_url(s)]
-    urls = [s for s in options.sources if is_web_url(s)]
-    for url in urls:
-        if _is_audio_url(url):
-            window.open_url(url)
-        else:
-            window.subscribe(url)
-    audio: list[Path] = []
-    if files:
-        from podplayer.core.sources import AUDIO_SUFFIXES
+    def open_sources(sources: list[str]) -> None:
+        files = [Path(s) for s in sources if not is_web_url(s)]
+        for url in (s for s in sources if is_web_url(s)):
+            if _is_audio_url(url):
+                window.open_url(url)
+            else:
+                window.subscribe(url)
+        audio: list[Path] = []
+        if files:
+            from podplayer.core.sources import AUDIO_SUFFIXES
 
-        audio = [f for f in files if f.suffix.lower() in AUDIO_SUFFIXES]
-    window.load_sources([f for f in files if f not in audio])
-    for path in audio:
-        window.open_audio_file(path)
+            audio = [f for f in files if f.suffix.lower() in AUDIO_SUFFIXES]
+        window.load_sources([f for f in files if f not in audio])
+        for path in audio:
+            window.open_audio_file(path)
+
+    open_sources(options.sources)
     if empty and not options.sources:
         window.load_sources([sample_page()])
         # Selected first: a fresh machine plays and seeks with no network.
@@ -231,6 +252,13 @@ def _run_gui(args: list[str]) -> int:
         loader.busy_changed.connect(after_loading)
     else:
         import_located_audio()
+    mpris = _install_desktop(window, session, library, open_sources)
+
+    def handed_over(sources: list[str]) -> None:
+        _raise(window)
+        open_sources(sources)
+
+    instance.arguments_received.connect(handed_over)
     QTimer.singleShot(0, settle_interpreter)
     QTimer.singleShot(0, window.start)
 
@@ -248,7 +276,104 @@ def _run_gui(args: list[str]) -> int:
     # A worker still parsing must not report to objects Python is about to free.
     loader.wait(2000)
     window.tasks.wait(2000)
+    if mpris is not None:
+        mpris.unregister()
     # Releasing libVLC stops the audio (and writes a recording's WAV header).
     player.close()
     library.close()
+    instance.close()
     return status
+
+
+def _take_lock(data_dir: Path) -> LibraryLock | None:
+    """The library's writer lock, or None when another podplayer holds it. A folder where the
+    lock can't be made is left to the library's own error (the window shows it)."""
+    from podplayer.desktop.lock import LOCK_NAME, LibraryLock
+
+    lock = LibraryLock(data_dir / LOCK_NAME)
+    try:
+        return lock if lock.acquire() else None
+    except OSError as exc:
+        log.warning("Could not take the library lock %s: %s", lock.path, exc)
+        return lock
+
+
+def _hand_over(instance: SingleInstance, sources: list[str]) -> int:
+    if instance.send_to_primary(sources):
+        log.info("Handed %d sources to the running %s", len(sources), APP_NAME)
+        return 0
+    owner = instance.lock.owner()
+    running = f" (process {owner})" if owner else ""
+    sys.stderr.write(f"{APP_NAME} is already running{running} but does not answer.\n")
+    return 1
+
+
+def _raise(window: MainWindow) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def _install_desktop(
+    window: MainWindow,
+    session: PlaybackSession,
+    library: Library,
+    open_sources: Callable[[list[str]], None],
+) -> MprisService | None:
+    """MPRIS2 (absent without a session bus, with the reason logged) and chapter notifications
+    (the library setting ``notify_chapter_change``, off by default)."""
+    from podplayer.core.model import Episode
+    from podplayer.desktop.mpris import install_mpris
+    from podplayer.desktop.notify import ChapterNotifier
+
+    # The podcast an episode was started from: the one shown when it began playing.
+    owners: dict[str, Podcast] = {}
+
+    def remember(episode: object) -> None:
+        podcast = window.current_podcast()
+        if (
+            isinstance(episode, Episode)
+            and podcast is not None
+            and episode.guid not in owners
+            and any(e.guid == episode.guid for e in podcast.episodes)
+        ):
+            owners[episode.guid] = podcast
+
+    def podcast_title(episode: Episode) -> str | None:
+        podcast = owners.get(episode.guid)
+        return podcast.title if podcast is not None else None
+
+    def artwork(episode: Episode) -> str | None:
+        podcast = owners.get(episode.guid)
+        return podcast.image if podcast is not None else None
+
+    def step(delta: int) -> None:
+        # "Next episode" is the next row of the episode list the playing one came from.
+        playing = session.episode
+        podcast = owners.get(playing.guid) if playing is not None else None
+        if playing is None or podcast is None:
+            return
+        guids = [e.guid for e in podcast.episodes]
+        index = guids.index(playing.guid) + delta
+        if (
+            0 <= index < len(guids)
+            and window.select_podcast(podcast.url)
+            and window.select_episode(guids[index])
+        ):
+            window.play_selected_episode()
+
+    session.episode_changed.connect(remember)
+    ChapterNotifier(session, library, podcast_title_for=podcast_title, parent=window)
+    return install_mpris(
+        session,
+        raise_window=lambda: _raise(window),
+        quit_app=window.close,
+        podcast_title_for=podcast_title,
+        settings=library,
+        artwork_for=artwork,
+        next_episode=lambda: step(1),
+        previous_episode=lambda: step(-1),
+        open_uri=lambda uri: open_sources([uri]),
+        parent=window,
+    )

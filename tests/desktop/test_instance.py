@@ -10,7 +10,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from podplayer.desktop.instance import LibraryLock, SingleInstance, absolute_sources, server_name
+from podplayer.desktop.instance import SingleInstance, absolute_sources, server_name
+from podplayer.desktop.lock import LibraryLock
 
 SEND = textwrap.dedent(
     """

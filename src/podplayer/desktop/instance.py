@@ -9,7 +9,6 @@ different ``PODPLAYER_HOME`` folders (tests) don't meet.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -17,66 +16,18 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from podplayer import APP_ID
 from podplayer.core.fetch import is_web_url
+from podplayer.desktop.lock import LOCK_NAME, LibraryLock
 
 log = logging.getLogger(__name__)
 
-LOCK_NAME = "podplayer.lock"
 _ACK = b"ok\n"
 _MAX_MESSAGE = 1 << 20
-
-
-class LibraryLock:
-    """An exclusive, non-blocking ``flock`` on ``path`` (created if needed); holds the pid."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._file: IO[str] | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._file is not None
-
-    def acquire(self) -> bool:
-        """True when this process now holds the lock; False when another process does.
-        Raises OSError when the folder can't be written."""
-        if self._file is not None:
-            return True
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
-        except OSError:
-            handle.close()
-            raise
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._file = handle
-        return True
-
-    def owner(self) -> int | None:
-        """The pid written by the holder, if readable."""
-        try:
-            return int(self.path.read_text(encoding="utf-8").split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
 
 
 def server_name(data_dir: Path) -> str:
@@ -108,11 +59,16 @@ class SingleInstance(QObject):
     arguments_received = Signal(list)
 
     def __init__(
-        self, data_dir: Path, name: str | None = None, parent: QObject | None = None
+        self,
+        data_dir: Path,
+        name: str | None = None,
+        lock: LibraryLock | None = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.name = name or server_name(data_dir)
-        self.lock = LibraryLock(data_dir / LOCK_NAME)
+        #: Pass a lock taken earlier (before Qt starts) to keep it.
+        self.lock = lock or LibraryLock(data_dir / LOCK_NAME)
         self._server: QLocalServer | None = None
         self._buffers: dict[QLocalSocket, bytearray] = {}
 
