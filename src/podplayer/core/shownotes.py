@@ -519,7 +519,9 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
     return tokens, urls
 
 
-def _clean_title(title: str) -> str:
+def _clean_title(title: str, *, strip_heading: bool = True) -> str:
+    # A heading word only leads a title that stood before its time ("Timestamps Intro 0:06");
+    # after the time it is the title's own word ("0:10 Show notes become chapters").
     title = " ".join(title.split()).lstrip(_LEAD_JUNK)
     if not title:
         return title  # white space, bullets and separators only ("• " before a time)
@@ -529,7 +531,7 @@ def _clean_title(title: str) -> str:
         if bullet is not None and len(title) > bullet.end():
             title = title[bullet.end() :].lstrip(_LEAD_JUNK)
             first = title[:1].lower()
-    if first in _HEADING_INITIALS:
+    if strip_heading and first in _HEADING_INITIALS:
         heading = _HEADING_START.match(title)
         if heading is not None and heading.end() < len(title):
             title = title[heading.end() :].lstrip(_LEAD_JUNK)
@@ -614,7 +616,7 @@ def _line_candidates(
         start, end, ms, own = line[0]
         left = text[line_start:start]
         right = own or text[end:line_end]
-        title = _clean_title(right)
+        title = _clean_title(right, strip_heading=False)
         cleaned_left = _clean_title(left)
         # A clean title that a second cleaning cannot change (no bullet or heading initial, not
         # too long) stands as it is when nothing comes before the time.
@@ -624,7 +626,7 @@ def _line_candidates(
             or title[:1].lower() in _TITLE_INITIALS
             or len(title) > _MAX_TITLE
         ):
-            title = _clean_title(cleaned_left + " " + title)
+            title = _clean_title(cleaned_left + " " + title, strip_heading=bool(cleaned_left))
         entry = line_start + len(left) - len(left.lstrip())
         if _bare(left) and _bare(right) and _is_prose(left, right, title):
             return []  # "skip to 12:30 for the demo": a time inside a sentence, not an entry
@@ -664,7 +666,8 @@ def _line_candidates(
                 stop = line[index + 1][0]
             else:
                 stop = _last_title_end(text, end, line_end, url_starts)
-            out.append((ms, _clean_title(own or text[end:stop]), start, start))
+            title = _clean_title(own or text[end:stop], strip_heading=False)
+            out.append((ms, title, start, start))
     return out
 
 
