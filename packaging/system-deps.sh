@@ -9,8 +9,10 @@ RUN_PKGS="python3-venv libvlc5 vlc-plugin-base libvlc-bin
 libegl1 libgl1 libx11-6 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libbrotli1
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core"
-# A virtual X server and a way to click in it; ffmpeg makes the audio fixtures of the playback tests.
-TEST_PKGS="xvfb xauth xdotool ffmpeg desktop-file-utils appstream librsvg2-bin dbus playerctl"
+# For the headless suite: a virtual X server and a way to click in it; ffmpeg for the audio
+# fixtures; the desktop-file and AppStream validators and an SVG renderer for the desktop
+# metadata; a D-Bus daemon, gdbus and playerctl for the MPRIS tests.
+TEST_PKGS="xvfb xauth xdotool ffmpeg desktop-file-utils appstream librsvg2-bin dbus libglib2.0-bin playerctl"
 
 case "${1:-run}" in
   run) pkgs=$RUN_PKGS ;;

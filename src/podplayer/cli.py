@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from podplayer import __version__
 from podplayer.core import export, sources
-from podplayer.core.errors import FetchError, ParseError, PodplayerError
+from podplayer.core.errors import FetchError, LibraryError, ParseError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Episode, Podcast
 from podplayer.core.paths import app_paths
@@ -170,9 +170,26 @@ def _import_one(library: Library, source: str) -> str:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from podplayer.desktop.lock import LOCK_NAME, LibraryLock
+
+    # One writer per library: the running window holds this lock.
+    lock = LibraryLock(app_paths().ensure().data_dir / LOCK_NAME)
+    if not lock.acquire():
+        owner = lock.owner()
+        running = f" (process {owner})" if owner else ""
+        raise LibraryError(
+            f"podplayer is running{running}; add these from its window, or close it first"
+        )
+    try:
+        return _import_all(args.sources)
+    finally:
+        lock.release()
+
+
+def _import_all(items: list[str]) -> int:
     status = 0
     with _open_library() as library:
-        for source in args.sources:
+        for source in items:
             try:
                 print(f"{source}: {_import_one(library, source)}")
             except PodplayerError as exc:

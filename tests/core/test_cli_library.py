@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,30 @@ def test_import_reports_each_failure_and_keeps_the_rest(capsys: pytest.CaptureFi
 def test_search_in_an_empty_library_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "anything"]) == 0
     assert "Nothing found" in capsys.readouterr().out
+
+
+def test_import_refuses_while_another_process_holds_the_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from podplayer.core.paths import app_paths
+    from podplayer.desktop.lock import LOCK_NAME
+
+    script = (
+        "import sys, time; from pathlib import Path;"
+        "from podplayer.desktop.lock import LibraryLock;"
+        "lock = LibraryLock(Path(sys.argv[1])); assert lock.acquire();"
+        "print('held', flush=True); time.sleep(30)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(app_paths().ensure().data_dir / LOCK_NAME)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert main(["import", str(SEED)]) == 2
+        assert "podplayer is running" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["import", str(SEED)]) == 0
