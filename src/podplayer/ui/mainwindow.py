@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
         head_row.setContentsMargins(0, 0, 0, 0)
         head_row.addWidget(self.chapters_caption, 1)
         head_row.addWidget(self.source_combo)
-        self.prefs_button = QPushButton("Skip…")
+        self.prefs_button = QPushButton("Skip rules…")
         self.prefs_button.setObjectName("podcastPrefsButton")
         self.prefs_button.setAccessibleName("Podcast settings: skip keywords, intro, speed")
         self.prefs_button.setToolTip(
@@ -460,6 +460,8 @@ class MainWindow(QMainWindow):
         right_split.addWidget(self.notes_tabs)
         right_split.setStretchFactor(0, 1)
         right_split.setStretchFactor(1, 1)
+        # First start: the notes get a little more room than a short chapter list needs.
+        right_split.setSizes([280, 340])
         self.right_splitter = right_split
 
         right = QWidget()
