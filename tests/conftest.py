@@ -6,6 +6,7 @@ Nothing here imports PySide6 at module level: tests/core must run without it.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -75,3 +76,15 @@ def _trap_urls_in_qt_tests(request: pytest.FixtureRequest) -> None:
     # A test that starts Qt must never start a real browser, even one that forgot to ask.
     if {"qapp", "qtbot", "qtmodeltester"} & set(request.fixturenames):
         request.getfixturevalue("url_trap")
+
+
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after_qt_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Qt frees clipboard contents in an exit handler that runs after Python has finalised;
+    # a QMimeData made in Python then crashes the process at exit. Free it while Python runs.
+    yield
+    if "PySide6.QtGui" in sys.modules and {"qapp", "qtbot"} & set(request.fixturenames):
+        from PySide6.QtGui import QGuiApplication
+
+        if QGuiApplication.instance() is not None:
+            QGuiApplication.clipboard().clear()
