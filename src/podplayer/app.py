@@ -17,6 +17,8 @@ from podplayer import APP_ID, APP_NAME, __version__
 from podplayer.core.fetch import is_web_url
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from podplayer.core.library import Library
     from podplayer.core.model import Podcast
     from podplayer.desktop.instance import SingleInstance
@@ -270,6 +272,7 @@ def _run_gui(args: list[str]) -> int:
     ticker.start(250)
 
     status = app.exec()
+    _release_clipboard(app)
     # Quitting by a signal skips the window's close: save what it would have saved.
     window.save_position()
     window.save_settings()
@@ -283,6 +286,15 @@ def _run_gui(args: list[str]) -> int:
     library.close()
     instance.close()
     return status
+
+
+def _release_clipboard(app: QApplication) -> None:
+    """Hand what we copied to Qt as plain text. Qt frees clipboard contents in an exit handler
+    that runs after Python has finalised, and a QMimeData made in Python (the chapter export's
+    rich copy) then crashes the exit."""
+    clipboard = app.clipboard()
+    if clipboard.ownsClipboard() or app.platformName() == "offscreen":
+        clipboard.setText(clipboard.text())
 
 
 def _take_lock(data_dir: Path) -> LibraryLock | None:
