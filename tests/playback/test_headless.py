@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -10,22 +9,18 @@ from pathlib import Path
 import pytest
 import tones
 
+from podplayer.cli import build_parser
 from podplayer.core.model import Chapter
-from podplayer.playback.headless import add_play_arguments, main_play, run_play
+from podplayer.playback.headless import run_play
 
 pytestmark = pytest.mark.usefixtures("needs_vlc")
 
 
 def play(*args: str) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser()
-    add_play_arguments(parser)
+    """``podplayer play ARGS`` through the command line's own parser, output captured."""
+    ns = build_parser().parse_args(["play", *args])
     out, err = io.StringIO(), io.StringIO()
-    ns = parser.parse_args(list(args))
-    at = None
-    if ns.at is not None:
-        status = main_play(ns)
-        return status, "", ""
-    status = run_play(ns.source, ns.chapter, at, ns.seconds, ns.output, out=out, err=err)
+    status = run_play(ns.source, ns.chapter, None, ns.seconds, ns.output, out=out, err=err)
     return status, out.getvalue(), err.getvalue()
 
 

@@ -6,7 +6,6 @@ much audio; ``--output`` writes what was played to a WAV file instead of the sou
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 import wave
@@ -17,7 +16,6 @@ from typing import TextIO
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from podplayer.core import timecode
-from podplayer.core.errors import TimecodeError
 from podplayer.core.model import Chapter
 from podplayer.playback.base import (
     PlaybackError,
@@ -33,32 +31,6 @@ EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
 EXIT_BAD_SOURCE = 2
 _POLL_MS = 20
-
-
-def add_play_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``play`` subcommand's arguments to ``parser``."""
-    parser.add_argument("source", metavar="SOURCE", help="an audio file or an http(s) URL")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--chapter", type=int, metavar="N", help="start at chapter N (1 is the first)"
-    )
-    where.add_argument("--at", metavar="TIME", help="start at TIME, e.g. 1:02:03 or 75:12")
-    parser.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds of audio")
-    parser.add_argument(
-        "--output", type=Path, metavar="FILE.wav", help="write the audio to a WAV file"
-    )
-
-
-def main_play(args: argparse.Namespace) -> int:
-    """Run ``play`` from parsed arguments (see ``add_play_arguments``); returns the exit status."""
-    at_ms: int | None = None
-    if args.at is not None:
-        try:
-            at_ms = timecode.parse(args.at)
-        except TimecodeError as exc:
-            print(f"podplayer: {exc}", file=sys.stderr)
-            return EXIT_BAD_SOURCE
-    return run_play(args.source, args.chapter, at_ms, args.seconds, args.output)
 
 
 def run_play(
