@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
@@ -11,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from podplayer import APP_ID, APP_NAME, __version__
 from podplayer.core.fetch import is_web_url
@@ -86,25 +87,46 @@ def settle_interpreter() -> None:
     gc.set_threshold(700, 10, 3)
 
 
-def make_player() -> tuple[Player, str | None]:
-    """The libVLC player, or a silent stand-in and the reason libVLC can't be used."""
+def make_player(deferred: bool = False) -> tuple[Player, str | None]:
+    """The libVLC player, or a silent stand-in and the reason libVLC can't be used.
+
+    ``deferred``: libVLC is neither loaded nor checked yet (the reason is then None); call
+    :func:`start_player` once the window is painted.
+    """
     from podplayer.playback.base import PlaybackError
     from podplayer.playback.null import NullPlayer
     from podplayer.playback.vlc import VlcPlayer, vlc_available
 
-    ok, reason = vlc_available()
-    if not ok:
-        log.warning("Playback unavailable: %s", reason)
-        return NullPlayer(), reason
+    if not deferred:
+        ok, reason = vlc_available()
+        if not ok:
+            log.warning("Playback unavailable: %s", reason)
+            return NullPlayer(), reason
     output = os.environ.get(AUDIO_OUTPUT_ENV, "").strip() or None
     audio_file = None
     if output is not None and output.startswith("afile:"):
         output, audio_file = "afile", Path(output.removeprefix("afile:"))
     try:
-        return VlcPlayer(audio_output=output, audio_file=audio_file), None
+        return VlcPlayer(audio_output=output, audio_file=audio_file, start=not deferred), None
     except PlaybackError as exc:
         log.warning("Playback unavailable: %s", exc)
         return NullPlayer(), str(exc)
+
+
+def start_player(player: Player) -> str | None:
+    """Start a player made by ``make_player(deferred=True)``: None when it can play, else the
+    reason libVLC can't be used (the player then fails each ``play()`` with that reason)."""
+    from podplayer.playback.base import PlaybackError
+    from podplayer.playback.vlc import VlcPlayer
+
+    if not isinstance(player, VlcPlayer):
+        return None
+    try:
+        player.start()
+    except PlaybackError as exc:
+        log.warning("Playback unavailable: %s", exc)
+        return str(exc)
+    return None
 
 
 def _load_source(path: Path) -> Podcast:
@@ -171,16 +193,11 @@ def _run_gui(args: list[str]) -> int:
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *args])
     # Qt has removed its own options (-platform, -style, ...) by now.
     options = build_parser().parse_args(app.arguments()[1:])
-    from podplayer.desktop.instance import SingleInstance
+    if lock is None:
+        from podplayer.desktop.instance import SingleInstance
 
-    instance = SingleInstance(paths.data_dir, lock=lock)
-    try:
-        primary = lock is not None and instance.try_become_primary()
-    except OSError:
-        primary = True  # _take_lock logged why; run, unguarded
-    if not primary:
         # Another podplayer owns this library: it opens the sources, this process leaves.
-        return _hand_over(instance, options.sources)
+        return _hand_over(SingleInstance(paths.data_dir), options.sources)
 
     log.info(
         "data in %s, config in %s, cache in %s",
@@ -202,12 +219,11 @@ def _run_gui(args: list[str]) -> int:
         problem = f"{exc} This session uses an empty library that is not kept."
     empty = not library.podcasts()
 
-    player, unavailable = make_player()
+    # libVLC loads after the first paint (start_player), or at a click that comes first.
+    player, _ = make_player(deferred=True)
     session = PlaybackSession(player)
     loader = SourceLoader(_load_source)
     window = MainWindow(loader, session, library)
-    if unavailable is not None:
-        window.set_playback_unavailable(unavailable)
     if problem is not None:
         window.show_message(problem)
     window.show()
@@ -254,15 +270,27 @@ def _run_gui(args: list[str]) -> int:
         loader.busy_changed.connect(after_loading)
     else:
         import_located_audio()
-    mpris = _install_desktop(window, session, library, open_sources)
+    # Filled in after the first paint: what the window can show without.
+    late: dict[str, Any] = {}
 
-    def handed_over(sources: list[str]) -> None:
-        _raise(window)
-        open_sources(sources)
+    def after_first_paint() -> None:
+        if late:
+            return
+        late["instance"] = instance = _listen(paths.data_dir, lock)
+        unavailable = start_player(player)
+        if unavailable is not None:
+            window.set_playback_unavailable(unavailable)
+        late["mpris"] = _install_desktop(window, session, library, open_sources)
 
-    instance.arguments_received.connect(handed_over)
-    QTimer.singleShot(0, settle_interpreter)
-    QTimer.singleShot(0, window.start)
+        def handed_over(sources: list[str]) -> None:
+            _raise(window)
+            open_sources(sources)
+
+        instance.arguments_received.connect(handed_over)
+        settle_interpreter()
+        window.start()
+
+    _after_first_paint(window, after_first_paint)
 
     # Python signal handlers only run between bytecodes; the timer lets them in while Qt waits.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -279,13 +307,49 @@ def _run_gui(args: list[str]) -> int:
     # A worker still parsing must not report to objects Python is about to free.
     loader.wait(2000)
     window.tasks.wait(2000)
-    if mpris is not None:
-        mpris.unregister()
+    if late.get("mpris") is not None:
+        late["mpris"].unregister()
     # Releasing libVLC stops the audio (and writes a recording's WAV header).
     player.close()
     library.close()
-    instance.close()
+    if "instance" in late:
+        late["instance"].close()
+    elif lock is not None:
+        lock.release()
     return status
+
+
+#: The latest the work deferred to the first paint waits when no paint comes (ms).
+FIRST_PAINT_TIMEOUT_MS = 1000
+
+
+def _after_first_paint(window: MainWindow, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once, just after ``window`` first painted (or after
+    ``FIRST_PAINT_TIMEOUT_MS`` when it is not painted, e.g. started minimised)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Watcher(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                # Queued: the painted frame reaches the screen first.
+                QTimer.singleShot(0, callback)
+            return False
+
+    window.installEventFilter(Watcher(window))
+    QTimer.singleShot(FIRST_PAINT_TIMEOUT_MS, callback)
+
+
+def _listen(data_dir: Path, lock: LibraryLock) -> SingleInstance:
+    """Listen for later launches. This process holds ``lock`` (or could not make it): a later
+    launch waits for the listener, which comes after the first paint."""
+    from podplayer.desktop.instance import SingleInstance
+
+    instance = SingleInstance(data_dir, lock=lock)
+    # An OSError: _take_lock logged why; run, unguarded.
+    with contextlib.suppress(OSError):
+        instance.try_become_primary()
+    return instance
 
 
 def _release_clipboard(app: QApplication) -> None:

@@ -15,7 +15,7 @@ from podplayer.playback.null import NullPlayer
 OPEN_MS = 10_000
 
 
-@pytest.fixture(params=["null", "vlc"])
+@pytest.fixture(params=["null", "vlc", "vlc-deferred"])
 def player(request: pytest.FixtureRequest, qtbot: QtBot) -> Iterator[Player]:
     if request.param == "null":
         p: Player = NullPlayer(duration_ms=tones.TOTAL_MS)
@@ -23,7 +23,8 @@ def player(request: pytest.FixtureRequest, qtbot: QtBot) -> Iterator[Player]:
         request.getfixturevalue("needs_vlc")
         from podplayer.playback.vlc import VlcPlayer
 
-        p = VlcPlayer("dummy")
+        # Deferred: libVLC starts at the first play(), as in the app before start() runs.
+        p = VlcPlayer("dummy", start=request.param == "vlc")
     yield p
     p.close()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from podplayer.playback.base import PlayerState
+from podplayer.playback.base import PlaybackError, PlayerState
 from podplayer.playback.vlc import VlcPlayer
 
 pytestmark = pytest.mark.usefixtures("needs_vlc")
@@ -96,3 +96,57 @@ def test_vlc_available_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
     assert not ok
     assert "libvlc5 vlc-plugin-base" in reason
     monkeypatch.setattr(backend, "_availability", None)
+
+
+def test_a_deferred_player_without_libvlc_says_why_when_played(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tone_file: Callable[[str], Path]
+) -> None:
+    import podplayer.playback.vlc as backend
+
+    monkeypatch.setattr(backend, "_availability", None)
+
+    class Broken:
+        @staticmethod
+        def Instance(args: list[str]) -> None:  # noqa: N802  (python-vlc's name)
+            return None
+
+    monkeypatch.setattr(backend, "_import_vlc", lambda: Broken)
+    player = VlcPlayer("dummy", start=False)
+    assert not player.started
+    player.set_volume(40)
+    player.set_rate(1.5)
+    player.load(str(tone_file("wav")))
+    with qtbot.waitSignal(player.error_occurred, timeout=WITHIN_MS) as blocker:
+        player.play()
+    assert "libvlc5 vlc-plugin-base" in blocker.args[0]
+    assert player.state is PlayerState.ERROR
+    with pytest.raises(PlaybackError, match="libvlc5"):
+        player.start()
+    assert backend.vlc_available()[0] is False
+    player.close()
+    monkeypatch.setattr(backend, "_availability", None)
+
+
+def test_a_started_player_is_the_availability_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    import podplayer.playback.vlc as backend
+
+    monkeypatch.setattr(backend, "_availability", None)
+    made: list[list[str]] = []
+    real = backend._new_instance
+
+    def counting(args: list[str]) -> tuple[object, tuple[bool, str]]:
+        made.append(args)
+        return real(args)
+
+    monkeypatch.setattr(backend, "_new_instance", counting)
+    player = VlcPlayer("dummy", start=False)
+    assert made == []
+    player.start()
+    player.start()
+    assert player.started
+    ok, version = backend.vlc_available()
+    assert ok
+    assert version.startswith("libVLC 3")
+    assert len(made) == 1
+    assert "--aout=dummy" in made[0]
+    player.close()

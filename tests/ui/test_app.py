@@ -120,3 +120,62 @@ def test_the_window_imports_no_parser_or_http_client() -> None:
     done = _run_python(code, QT_QPA_PLATFORM="offscreen")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# The real start-up, stopped at the window's first paint: what it had loaded by then, and what
+# it loaded in the moments after.
+_FIRST_PAINT_PROBE = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+import PySide6.QtWidgets as W
+
+LATE = ("vlc", "PySide6.QtNetwork", "PySide6.QtDBus", "podplayer.desktop.instance",
+        "podplayer.desktop.mpris", "podplayer.desktop.notify")
+
+def loaded():
+    return sorted(m for m in LATE if m in sys.modules)
+
+class Probe(QObject):
+    painted = False
+    def eventFilter(self, o, e):
+        if not self.painted and e.type() == QEvent.Type.Paint and o.isWidgetType() and o.isWindow():
+            self.painted = True
+            print("AT PAINT", loaded(), flush=True)
+            timer = QTimer(self)
+            timer.timeout.connect(self.after)
+            timer.start(20)
+            QTimer.singleShot(10_000, lambda: os._exit(3))
+        return False
+    def after(self):
+        from podplayer.playback.vlc import VlcPlayer
+        players = [w for w in W.QApplication.instance().allWidgets() if hasattr(w, "session")]
+        player = players[0].session.player if players else None
+        if len(loaded()) == len(LATE) and isinstance(player, VlcPlayer) and player.started:
+            print("AFTER", loaded(), flush=True)
+            os._exit(0)
+
+probe = Probe()
+class App(W.QApplication):
+    def __init__(self, *a):
+        super().__init__(*a)
+        self.installEventFilter(probe)
+W.QApplication = App
+from podplayer.app import main
+main([])
+"""
+
+
+def test_the_first_paint_waits_for_no_player_and_no_desktop_service(tmp_path: Path) -> None:
+    """libVLC, the single-instance listener, MPRIS and notifications come after the first paint
+    (each costs start-up time, see bench_window.py), and then they do come."""
+    done = _run_python(
+        _FIRST_PAINT_PROBE,
+        QT_QPA_PLATFORM="offscreen",
+        PODPLAYER_HOME=str(tmp_path),
+        PODPLAYER_AUDIO_OUTPUT="dummy",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "AT PAINT []" in done.stdout, done.stdout
+    assert "AFTER ['PySide6.QtDBus', 'PySide6.QtNetwork', 'podplayer.desktop.instance'," in (
+        done.stdout
+    )

@@ -10,7 +10,6 @@ inside a handler (some calls there block the player's events for good or deadloc
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -61,30 +60,34 @@ def _import_vlc() -> Any:
 def vlc_available() -> tuple[bool, str]:
     """(True, version) when libVLC and its plugins work, else (False, a reason for the user).
 
-    Runs once and caches the answer; call it on the GUI thread at start-up.
+    Runs once and caches the answer (a player that started libVLC leaves its answer here
+    too); call it on the GUI thread.
     """
-    global _availability  # noqa: PLW0603
-    if _availability is not None:
-        return _availability
+    global _availability
+    if _availability is None:
+        instance, _availability = _new_instance(["--quiet", "--aout=dummy", "--no-video"])
+        if instance is not None:
+            instance.release()
+    return _availability
+
+
+def _new_instance(args: list[str]) -> tuple[Any, tuple[bool, str]]:
+    """(a libVLC instance made with ``args``, (True, version)), or (None, (False, a reason for
+    the user)) when libVLC or its plugins are missing."""
     try:
         vlc = _import_vlc()
     except (ImportError, OSError, SystemExit) as exc:
-        _availability = (False, f"libVLC could not be loaded ({exc}): {INSTALL_HINT}")
-        return _availability
+        return None, (False, f"libVLC could not be loaded ({exc}): {INSTALL_HINT}")
     try:
-        instance = vlc.Instance(["--quiet", "--aout=dummy", "--no-video"])
+        instance = vlc.Instance(args)
     except (NameError, AttributeError, OSError) as exc:
         log.info("libVLC unavailable: %r", exc)
-        _availability = (False, f"libVLC is not installed: {INSTALL_HINT}")
-        return _availability
+        return None, (False, f"libVLC is not installed: {INSTALL_HINT}")
     if instance is None:
-        _availability = (False, f"libVLC's plugins are missing: {INSTALL_HINT}")
-        return _availability
+        return None, (False, f"libVLC's plugins are missing: {INSTALL_HINT}")
     version = vlc.libvlc_get_version()
-    instance.release()
     text = version.decode("utf-8", "replace") if isinstance(version, bytes) else str(version)
-    _availability = (True, f"libVLC {text}")
-    return _availability
+    return instance, (True, f"libVLC {text}")
 
 
 def instance_args(audio_output: str | None, audio_file: Path | None) -> list[str]:
@@ -107,6 +110,7 @@ def describe_http_failure(url: str, timeout_s: float = _PROBE_TIMEOUT_S) -> str:
     off the GUI thread. Returns a message for a listener."""
     # Imported here: only a failed stream needs them, and they cost start-up time.
     import http.client
+    import socket
     import urllib.error
     import urllib.request
     from http import HTTPStatus
@@ -147,6 +151,10 @@ class VlcPlayer(Player):
     ``audio_output``: None for the system's output, "dummy" (tests), "afile" (write a WAV to
     ``audio_file``; its header is written at ``close``) or "amem" (benchmarks). Raises
     PlaybackError when libVLC is unavailable (see ``vlc_available``).
+
+    ``start=False`` leaves libVLC alone until :meth:`start` or the first ``play()`` (which then
+    fails with ``error_occurred`` when libVLC is unavailable): a window can paint before
+    libVLC loads (about 20 ms).
     """
 
     _vlc_event = Signal(int, int, object)
@@ -158,16 +166,14 @@ class VlcPlayer(Player):
         audio_file: Path | None = None,
         open_timeout_ms: int = DEFAULT_OPEN_TIMEOUT_MS,
         parent: QObject | None = None,
+        start: bool = True,
     ) -> None:
         super().__init__(parent)
-        ok, reason = vlc_available()
-        if not ok:
-            raise PlaybackError(reason)
-        self._vlc = _import_vlc()
-        self._instance = self._vlc.Instance(instance_args(audio_output, audio_file))
-        if self._instance is None:
-            raise PlaybackError(f"libVLC could not start: {INSTALL_HINT}")
-        self._mp = self._instance.media_player_new()
+        self._args = instance_args(audio_output, audio_file)
+        self._vlc: Any = None
+        self._instance: Any = None
+        self._mp: Any = None
+        self._handlers: list[tuple[Any, Callable[..., None]]] = []
         self._media: Any = None
         self._closed = False
         # Bumped on every load/stop/open: events from an earlier media are stale.
@@ -195,6 +201,35 @@ class VlcPlayer(Player):
 
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._diagnosed.connect(self._on_diagnosed, Qt.ConnectionType.QueuedConnection)
+        if start:
+            self.start()
+
+    @property
+    def started(self) -> bool:
+        """True once libVLC runs for this player."""
+        return self._mp is not None
+
+    def start(self) -> None:
+        """Load libVLC and make this player's engine, unless done already or closed (player's
+        thread). Its instance is the availability check: no throw-away one is made. Raises
+        PlaybackError with a reason for the listener when libVLC is unavailable."""
+        global _availability  # noqa: PLW0603
+        if self._mp is not None or self._closed:
+            return
+        if _availability is not None and not _availability[0]:
+            raise PlaybackError(_availability[1])
+        instance, answer = _new_instance(self._args)
+        if instance is None:
+            if _availability is None:
+                _availability = answer
+                raise PlaybackError(answer[1])
+            # libVLC works with other arguments: these (an output, say) are what it refused.
+            raise PlaybackError(f"libVLC could not start: {INSTALL_HINT}")
+        _availability = _availability or answer
+        self._vlc = _import_vlc()
+        self._instance = instance
+        # Volume, mute and rate set before now are applied once the media plays (_on_playing).
+        self._mp = instance.media_player_new()
         self._handlers = self._attach_events()
 
     # -- libVLC events: these run on libVLC's threads -------------------------------------------
@@ -339,7 +374,8 @@ class VlcPlayer(Player):
         self._generation += 1
         self._open_timer.stop()
         self._ticker.stop()
-        self._mp.stop()
+        if self._mp is not None:
+            self._mp.stop()
         self._seekable = False
 
     def _apply_pending(self) -> None:
@@ -359,6 +395,11 @@ class VlcPlayer(Player):
     def _open(self) -> None:
         """Open the loaded source at the current position and play (player's thread)."""
         assert self._source is not None
+        try:
+            self.start()
+        except PlaybackError as exc:
+            self._fail(str(exc))
+            return
         self._halt()
         start = self._pending_seek if self._pending_seek is not None else self._anchor_ms
         self._pending_seek = None
@@ -484,7 +525,8 @@ class VlcPlayer(Player):
         if self._state is PlayerState.PLAYING:
             self._anchor(self.position())
         self._rate = clamp_rate(rate)
-        self._mp.set_rate(self._rate)
+        if self._mp is not None:
+            self._mp.set_rate(self._rate)
 
     def rate(self) -> float:
         return self._rate
@@ -493,7 +535,8 @@ class VlcPlayer(Player):
         if self._closed:
             return
         self._volume = clamp_volume(volume)
-        self._mp.audio_set_volume(self._volume)
+        if self._mp is not None:
+            self._mp.audio_set_volume(self._volume)
 
     def volume(self) -> int:
         return self._volume
@@ -502,7 +545,8 @@ class VlcPlayer(Player):
         if self._closed:
             return
         self._muted = bool(muted)
-        self._mp.audio_set_mute(self._muted)
+        if self._mp is not None:
+            self._mp.audio_set_mute(self._muted)
 
     def is_muted(self) -> bool:
         return self._muted
@@ -528,15 +572,16 @@ class VlcPlayer(Player):
             return
         self._halt()
         self._closed = True
-        manager = self._mp.event_manager()
-        for kind, _handler in self._handlers:
-            manager.event_detach(kind)
-        self._handlers = []
-        # Releasing writes the afile output's WAV header.
-        self._mp.release()
-        if self._media is not None:
-            self._media.release()
-        self._instance.release()
+        if self._mp is not None:
+            manager = self._mp.event_manager()
+            for kind, _handler in self._handlers:
+                manager.event_detach(kind)
+            self._handlers = []
+            # Releasing writes the afile output's WAV header.
+            self._mp.release()
+            if self._media is not None:
+                self._media.release()
+            self._instance.release()
         self._set_state(PlayerState.STOPPED)
 
 
