@@ -5,7 +5,8 @@ All positions and durations are int milliseconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -30,6 +31,36 @@ class Chapter:
     url: str | None = None
     image: str | None = None
     source: str = ChapterSource.SHOWNOTES
+
+
+def shownotes_chapters(starts: Sequence[int], titles: Sequence[str]) -> tuple[Chapter, ...]:
+    """``Chapter(start, title)`` for each pair (int ms; no end, URL or image; source shownotes).
+
+    Equal to calling the constructor, about twice as fast: a frozen dataclass's ``__init__``
+    goes through ``object.__setattr__`` for each field, and a large page makes hundreds of
+    thousands of chapters. Raises ValueError when the sequences differ in length.
+    """
+    if len(starts) != len(titles):
+        raise ValueError("as many titles as starts are needed")
+    new = object.__new__
+    set_start, set_title, set_end, set_url, set_image, set_source = _CHAPTER_SLOTS
+    source = ChapterSource.SHOWNOTES
+    chapters = []
+    for start, title in zip(starts, titles, strict=True):
+        chapter = new(Chapter)
+        set_start(chapter, start)
+        set_title(chapter, title)
+        set_end(chapter, None)
+        set_url(chapter, None)
+        set_image(chapter, None)
+        set_source(chapter, source)
+        chapters.append(chapter)
+    return tuple(chapters)
+
+
+# The slot descriptors' setters in field order: the one way to fill a frozen instance's fields
+# without object.__setattr__.
+_CHAPTER_SLOTS = tuple(getattr(Chapter, f.name).__set__ for f in fields(Chapter))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from podplayer.core import timecode
 from podplayer.core.errors import ParseError, TimecodeError
-from podplayer.core.model import Chapter, ChapterSource, Link
+from podplayer.core.model import Chapter, Link, shownotes_chapters
 
 __all__ = [
     "ShowNotes",
@@ -129,6 +129,12 @@ _VERSE_WORDS = (
     | dict.fromkeys(_NAME_BOOKS, "name")
     | {"ratio": "ratio", "aspect": "ratio", "of": "of"}
 )
+# The last two letters of those words in every spelling that str.lower() maps to them (the
+# Kelvin sign is the one letter outside ASCII that lowers to an ASCII letter).
+_CASES = {c: c + c.upper() + ("\u212a" if c == "k" else "") for c in "abcdefghijklmnopqrstuvwxyz"}
+_VERSE_ENDS = frozenset(
+    a + b for word in _VERSE_WORDS for a in _CASES[word[-2]] for b in _CASES[word[-1]]
+)
 
 # --------------------------------------------------------------------------------------------
 # Regular expressions (all compiled once; none can backtrack badly on long input)
@@ -147,11 +153,16 @@ _TIME_AT = re.compile(_TIME)
 # character before them. Hours are allowed only after one or two digits. Groups: leading digits
 # (three alternatives), minutes after hours, seconds, fraction.
 _NOT_AFTER = r"(?<![\w:/=.,@])"
-_TIME_SCAN = re.compile(
+_TIME_AFTER_COLON = (
     rf":(?:(?<={_NOT_AFTER}([0-9]):)|(?<={_NOT_AFTER}([0-9]{{2}}):)|(?<={_NOT_AFTER}([0-9]{{3}}):))"
     r"(?:(?<![0-9]{3}:)([0-5]\d):)?([0-5]\d)(?:[.,](\d{1,3}))?(?!\w|:\d|[.,]\d)"
 )
-_NEVER = 1 << 62
+# Times and URLs in one pass, both found from their colon ("https:" or "http:" before "//").
+# A URL is consumed whole, so times inside it are never seen; a time cannot overlap a URL, whose
+# first letter would have to follow the time's last digit. A match with no time group is a URL.
+_SCAN = re.compile(
+    rf"{_TIME_AFTER_COLON}|:(?:(?<=https:)|(?<=http:))//{_URL_BODY[len('https?://') :]}"
+)
 _URL = re.compile(_URL_BODY)
 _NEWLINE = re.compile("\n")
 _AFTER_TIME = re.compile(
@@ -464,41 +475,31 @@ def _is_verse_or_ratio(text: str, start: int, after: re.Match[str] | None) -> bo
 
 def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
     """Time tokens worth considering, and URLs as (start, end, raw end)."""
-    urls: list[tuple[int, int, int]] = []
-    for url_match in _URL.finditer(text):
-        start, raw_end = url_match.span()
-        url = url_match.group()
-        last = url[-1]
-        if last.isalnum() or last == "/":
-            urls.append((start, raw_end, raw_end))
-        else:
-            urls.append((start, start + len(_trim_url(url)), raw_end))
     tokens: list[_Token] = []
-    # The URL that ends first after the current position: times inside it are not times.
-    url_index = 0
-    url_start, url_raw_end = urls[0][0::2] if urls else (_NEVER, _NEVER)
+    urls: list[tuple[int, int, int]] = []
     last_end = -1
-    for match in _TIME_SCAN.finditer(text):
+    verse_ends = _VERSE_ENDS
+    suffix_starts = _SUFFIX_STARTS
+    for match in _SCAN.finditer(text):
         colon, end = match.span()
         one, two, three, hour_minutes, seconds, frac = match.groups()
         lead = one or two or three
+        if lead is None:
+            start = colon - 5 if text[colon - 1] == "s" else colon - 4
+            last = text[end - 1]
+            if last.isalnum() or last == "/":
+                urls.append((start, end, end))
+            else:
+                urls.append((start, start + len(_trim_url(text[start:end])), end))
+            continue
         start = colon - len(lead)
         if start < last_end:
             continue  # the end of a range already taken
         last_end = end
-        if start >= url_start:
-            while url_raw_end <= start:
-                url_index += 1
-                if url_index < len(urls):
-                    url_start, url_raw_end = urls[url_index][0::2]
-                else:
-                    url_start = url_raw_end = _NEVER
-            if url_start <= start:
-                continue  # inside a URL
         # Most times are followed by a title word: skip the suffix pattern when the next two
         # letters cannot begin a clock, ratio, range or verse suffix.
         nxt = text[end : end + 3]
-        if nxt[:1] == " " and nxt[1:].lower() not in _SUFFIX_STARTS and nxt[1:2] not in "hH":
+        if nxt[:1] == " " and nxt[1:].lower() not in suffix_starts and nxt[1:2] not in "hH":
             after = None
         else:
             after = _AFTER_TIME.match(text, end)
@@ -511,7 +512,11 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
                     range_end = _TIME_AT.match(text, after.end())
                     if range_end is not None:
                         end = last_end = range_end.end()
-        if _is_verse_or_ratio(text, start, after):
+        # Only a word that ends in the last two letters of a verse or ratio word (in any case),
+        # or in ".", can make a time a verse or a ratio: others skip the word look-up.
+        if (
+            start < 3 or text[start - 2] == "." or text[start - 3 : start - 1] in verse_ends
+        ) and _is_verse_or_ratio(text, start, after):
             continue
         minutes = int(lead) if hour_minutes is None else int(lead) * 60 + int(hour_minutes)
         ms = (minutes * 60 + int(seconds)) * 1000 + (int(frac.ljust(3, "0")) if frac else 0)
@@ -519,7 +524,28 @@ def _scan(text: str) -> tuple[list[_Token], list[tuple[int, int, int]]]:
     return tokens, urls
 
 
+# Cleaned titles by raw text, one table for titles before their time (a heading word is dropped)
+# and one for titles after it. The same short raw titles come back in episode after episode of a
+# page or feed ("Intro ", " Outro"); long ones are prose and are not kept.
+_TITLES: dict[str, str] = {}
+_TITLES_AFTER: dict[str, str] = {}
+_MEMO_SIZE = 4096
+_MEMO_TEXT = 160
+
+
 def _clean_title(title: str, *, strip_heading: bool = True) -> str:
+    memo = _TITLES if strip_heading else _TITLES_AFTER
+    cleaned = memo.get(title)
+    if cleaned is None:
+        cleaned = _clean_new_title(title, strip_heading)
+        if len(title) <= _MEMO_TEXT:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[title] = cleaned
+    return cleaned
+
+
+def _clean_new_title(title: str, strip_heading: bool) -> str:
     # A heading word only leads a title that stood before its time ("Timestamps Intro 0:06");
     # after the time it is the title's own word ("0:10 Show notes become chapters").
     title = " ".join(title.split()).lstrip(_LEAD_JUNK)
@@ -656,8 +682,13 @@ def _line_candidates(
             begin = heading.end()
         else:
             begin = floor + _last_sentence_end(text[floor:first])
+        titles = _TITLES
         for start, end, ms, own in line:
-            out.append((ms, _clean_title(own or text[begin:start]), begin, start))
+            raw = own or text[begin:start]
+            cleaned = titles.get(raw)
+            if cleaned is None:
+                cleaned = _clean_title(raw)
+            out.append((ms, cleaned, begin, start))
             begin = end
     else:
         last = len(line) - 1
@@ -764,15 +795,8 @@ def _find_chapters(
         for cand in best:
             unique.setdefault((cand[0], cand[1]), cand)
         chosen = list(unique.values())
-    source = ChapterSource.SHOWNOTES
-    # No end, URL or image; positional arguments because keywords cost more, chapter by chapter.
-    chapters = tuple(
-        [
-            Chapter(ms, title or f"Chapter {number}", None, None, None, source)
-            for number, (ms, title, _, _) in enumerate(chosen, 1)
-        ]
-    )
-    return chosen, chapters
+    titles = [cand[1] or f"Chapter {number}" for number, cand in enumerate(chosen, 1)]
+    return chosen, shownotes_chapters([cand[0] for cand in chosen], titles)
 
 
 # --------------------------------------------------------------------------------------------
@@ -865,14 +889,38 @@ def _label_from_context(text: str, start: int, floor: int) -> str | None:
             if open_bracket >= 0 and "]" not in stripped[open_bracket + 1 : -2]:
                 return _unquote(stripped[open_bracket + 1 : -2]) or None
             return None
-        return _name_before_paren(text[max(low, end - 121) : end - 1]) or None
+        before = text[max(low, end - 121) : end - 1]
+        label = _NAMES.get(before)
+        if label is None:
+            label = _remember(_NAMES, before, _name_before_paren(before))
+        return label or None
     if sep not in ":-–—|→»>" or (sep == "-" and not (end - 2 >= low and text[end - 2].isspace())):
         return None
     region = text[low : end - 1]
-    region = region[_last_sentence_end(region) :]
-    label = _bare_label(region)
-    if not label or len(label) > _MAX_LABEL:
-        return None
+    label = _LABELS.get(region)
+    if label is None:
+        label = _remember(_LABELS, region, _label_before_separator(region))
+    return label or None
+
+
+# Labels by the text before the URL ("Follow us on Threads (", "Show links Caddy: "): notes
+# repeat their footer episode after episode, and a label is a pure function of that text.
+_NAMES: dict[str, str] = {}
+_LABELS: dict[str, str] = {}
+
+
+def _remember(memo: dict[str, str], key: str, value: str) -> str:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _label_before_separator(region: str) -> str:
+    """The label in the text before a ":" or "-" that precedes a URL ("" for none)."""
+    label = _bare_label(region[_last_sentence_end(region) :])
+    if len(label) > _MAX_LABEL:
+        return ""
     return label
 
 
