@@ -88,3 +88,12 @@ def _empty_clipboard_after_qt_tests(request: pytest.FixtureRequest) -> Iterator[
 
         if QGuiApplication.instance() is not None:
             QGuiApplication.clipboard().clear()
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    """A private Xvfb server (1280x800); yields its DISPLAY value."""
+    from xserver import xvfb_display
+
+    with xvfb_display() as value:
+        yield value

@@ -10,7 +10,6 @@ from __future__ import annotations
 import array
 import math
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import wave
 from pathlib import Path
 
 import pytest
+
+from xserver import xvfb_display
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "dist" / "podplayer"
@@ -153,45 +154,34 @@ def test_bundle_opens_its_window(bundle: Path, tmp_path: Path) -> None:
     xvfb, xdotool = shutil.which("Xvfb"), shutil.which("xdotool")
     if xvfb is None or xdotool is None:
         pytest.skip("Xvfb and xdotool are needed (make test installs them)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
     app: subprocess.Popen[bytes] | None = None
     log = tmp_path / "bundle.log"
-    try:
-        ready, _, _ = select.select([read_end], [], [], 15)
-        display = ":" + (os.read(read_end, 16).decode().strip() if ready else "")
-        assert display != ":", "Xvfb did not report a display number"
-        env = {**_env(), "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        env["PODPLAYER_AUDIO_OUTPUT"] = "dummy"
-        with log.open("wb") as sink:
-            app = subprocess.Popen([str(bundle)], cwd=tmp_path, env=env, stdout=sink, stderr=sink)
-        found = ""
-        deadline = time.monotonic() + 30
-        while not found and time.monotonic() < deadline and app.poll() is None:
-            found = subprocess.run(
-                [xdotool, "search", "--onlyvisible", "--name", "podplayer"],
-                env={**os.environ, "DISPLAY": display},
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            ).stdout.strip()
-            time.sleep(0.2)
-        assert found, f"no window; exit status {app.poll()}:\n{log.read_text()[-3000:]}"
-    finally:
-        if app is not None:
-            app.terminate()
-            try:
-                app.wait(10)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
-        os.close(read_end)
-        server.terminate()
-        server.wait(10)
+    with xvfb_display() as display:
+        try:
+            env = {**_env(), "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+            env["PODPLAYER_AUDIO_OUTPUT"] = "dummy"
+            with log.open("wb") as sink:
+                app = subprocess.Popen(
+                    [str(bundle)], cwd=tmp_path, env=env, stdout=sink, stderr=sink
+                )
+            found = ""
+            deadline = time.monotonic() + 30
+            while not found and time.monotonic() < deadline and app.poll() is None:
+                found = subprocess.run(
+                    [xdotool, "search", "--onlyvisible", "--name", "podplayer"],
+                    env={**os.environ, "DISPLAY": display},
+                    capture_output=True,
+                    text=True,
+                    timeout=10,
+                    check=False,
+                ).stdout.strip()
+                time.sleep(0.2)
+            assert found, f"no window; exit status {app.poll()}:\n{log.read_text()[-3000:]}"
+        finally:
+            if app is not None:
+                app.terminate()
+                try:
+                    app.wait(10)
+                except subprocess.TimeoutExpired:
+                    app.kill()
+                    app.wait()

@@ -4,18 +4,17 @@ on screen (and at 200% scale on a screen twice as large). Screenshots are saved 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from xserver import xvfb_display
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 
@@ -28,33 +27,6 @@ def need(tool: str) -> str:
     if path is None:
         pytest.skip(f"{tool} is not installed (make test installs it)")
     return path
-
-
-@contextlib.contextmanager
-def xvfb_display(size: str) -> Iterator[str]:
-    """A private Xvfb server with one screen of ``size``; yields its DISPLAY value."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [need("Xvfb"), "-displayfd", str(write_end), "-screen", "0", f"{size}x24", *NO_TCP],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 15)
-        number = os.read(read_end, 16).decode().strip() if ready else ""
-        if not number:
-            pytest.fail("Xvfb did not report a display number within 15 s")
-        yield f":{number}"
-    finally:
-        os.close(read_end)
-        server.terminate()
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _grab(display: str, size: str, out: Path) -> None:

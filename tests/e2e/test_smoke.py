@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,34 +22,6 @@ def _need(tool: str) -> str:
     if path is None:
         pytest.skip(f"{tool} is not installed (make test installs it)")
     return path
-
-
-@pytest.fixture
-def display() -> Iterator[str]:
-    """A private Xvfb server; yields its DISPLAY value."""
-    xvfb = _need("Xvfb")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", f"{SCREEN}x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 15)
-        number = os.read(read_end, 16).decode().strip() if ready else ""
-        if not number:
-            pytest.fail("Xvfb did not report a display number within 15 s")
-        yield f":{number}"
-    finally:
-        os.close(read_end)
-        server.terminate()
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _xdotool(display: str, *args: str, timeout: float = 10) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import configparser
 import os
-import select
 import shutil
 import struct
 import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -196,34 +194,6 @@ def test_png_icons_are_rendered_from_the_svg() -> None:
 
 
 # -- the running window -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def display() -> Iterator[str]:
-    """A private Xvfb server; yields its DISPLAY value."""
-    xvfb = _need("Xvfb")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 15)
-        number = os.read(read_end, 16).decode().strip() if ready else ""
-        if not number:
-            pytest.fail("Xvfb did not report a display number within 15 s")
-        yield f":{number}"
-    finally:
-        os.close(read_end)
-        server.terminate()
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _visible_window(
