@@ -100,6 +100,11 @@ class _Namespace(podcastparser.Namespace):  # type: ignore[misc]
         **_PODCAST_NS_EXTRA,
     }
 
+    def __init__(self, attrs: Mapping[str, str], parent: _Namespace | None = None) -> None:
+        super().__init__(attrs, parent)
+        # Mapped names by raw name: a scope's mapping never changes once it is declared.
+        self.mapped: dict[str, str] = {}
+
     def map(self, name: str) -> str:
         """podcastparser's mapping, minus its warning per element for undeclared prefixes,
         which many real feeds have (``itunes:`` without ``xmlns:itunes``)."""
@@ -166,40 +171,53 @@ def _roots() -> frozenset[str]:
 
 
 class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
-    namespace: _Namespace | None
     text: list[str] | None
 
     def __init__(self, url: str) -> None:
         super().__init__(url, 0)
         self.mapping = _build_mapping()
         self.roots = _roots()
+        # Per open element: its path, its namespace scope and its target. An element that
+        # declares no namespace shares its parent's scope (and the scope's mapped names), and
+        # the end of an element reuses what its start looked up.
+        self.open: list[tuple[str, _Namespace, Any]] = []
 
-    # The two methods below are podcastparser's, reading our mapping and namespaces.
+    # podcastparser's two methods, reading our mapping and namespaces.
     def startElement(self, name: str, attrs: Mapping[str, str]) -> None:  # noqa: N802
-        self.namespace = _Namespace(attrs, self.namespace)
-        name = self.namespace.map(name)
-        if not self.path_stack and name not in self.roots:
+        stack = self.open
+        if not stack:
+            scope = _Namespace(attrs)
+        # SAX attributes have keys() but cannot be iterated.
+        elif attrs and any(key.startswith("xmlns") for key in attrs.keys()):  # noqa: SIM118
+            scope = _Namespace(attrs, stack[-1][1])
+        else:
+            scope = stack[-1][1]
+        mapped = scope.mapped.get(name)
+        if mapped is None:
+            mapped = scope.mapped[name] = scope.map(name)
+        if stack:
+            path = f"{stack[-1][0]}/{mapped}"
+        elif mapped in self.roots:
+            path = mapped
+        else:
             raise podcastparser.FeedParseError(
-                msg=f"its root element is <{name}>, not <rss> or <feed>",
+                msg=f"its root element is <{mapped}>, not <rss> or <feed>",
                 exception=None,
                 locator=self._locator,
             )
-        self.path_stack.append(name)
-        target = self.mapping.get("/".join(self.path_stack))
+        target = self.mapping.get(path)
+        stack.append((path, scope, target))
         if target is not None:
             target.start(self, attrs)
             if target.WANT_TEXT:
                 self.text = []
 
     def endElement(self, name: str) -> None:  # noqa: N802
-        target = self.mapping.get("/".join(self.path_stack))
+        target = self.open.pop()[2]
         if target is not None:
             content = "".join(self.text) if self.text is not None else ""
             target.end(self, content)
             self.text = None
-        if self.namespace is not None:
-            self.namespace = self.namespace.parent
-        self.path_stack.pop()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +239,19 @@ def _shownotes(notes: str, duration_ms: int | None) -> tuple[tuple[Chapter, ...]
     return tuple(result.chapters), tuple(result.links)
 
 
+def _scheme(url: str) -> str:
+    # What urlsplit() finds, without splitting the rest of the URL in the common case.
+    if url.startswith("https://"):
+        return "https"
+    if url.startswith("http://"):
+        return "http"
+    return urlsplit(url).scheme
+
+
 def _audio_url(enclosures: list[dict[str, Any]], allow_file: bool) -> str | None:
     """The first audio/video enclosure (else the first) whose scheme the player may open."""
     allowed = ("http", "https", "file") if allow_file else ("http", "https")
-    usable = [e for e in enclosures if e.get("url") and urlsplit(e["url"]).scheme in allowed]
+    usable = [e for e in enclosures if e.get("url") and _scheme(e["url"]) in allowed]
     for enclosure in usable:
         if str(enclosure.get("mime_type", "")).startswith(("audio/", "video/")):
             return str(enclosure["url"])

@@ -632,6 +632,24 @@ def _is_prose(left: str, right: str, title: str) -> bool:
     return len(words) >= 2 or (bool(words) and words[-1][:1].islower())
 
 
+# The title and indent of a line's only time by the text left and right of it: a list in HTML
+# ("• ", " Intro") repeats its lines from episode to episode.
+_LONE_ENTRIES: dict[tuple[str, str], tuple[str | None, int]] = {}
+
+
+def _lone_entry(left: str, right: str) -> tuple[str | None, int]:
+    """The title of a line's only time (None: prose) and where its entry starts in ``left``."""
+    title = _clean_title(right, strip_heading=False)
+    cleaned_left = _clean_title(left)
+    # A clean title that a second cleaning cannot change (no bullet or heading initial, not
+    # too long) stands as it is when nothing comes before the time.
+    if cleaned_left or not title or title[:1].lower() in _TITLE_INITIALS or len(title) > _MAX_TITLE:
+        title = _clean_title(cleaned_left + " " + title, strip_heading=bool(cleaned_left))
+    if _bare(left) and _bare(right) and _is_prose(left, right, title):
+        return None, 0
+    return title, len(left) - len(left.lstrip())
+
+
 def _line_candidates(
     text: str, line: list[_Token], bounds: tuple[int, int, int], urls: tuple[list[int], list[int]]
 ) -> list[_Candidate]:
@@ -642,21 +660,18 @@ def _line_candidates(
         start, end, ms, own = line[0]
         left = text[line_start:start]
         right = own or text[end:line_end]
-        title = _clean_title(right, strip_heading=False)
-        cleaned_left = _clean_title(left)
-        # A clean title that a second cleaning cannot change (no bullet or heading initial, not
-        # too long) stands as it is when nothing comes before the time.
-        if (
-            cleaned_left
-            or not title
-            or title[:1].lower() in _TITLE_INITIALS
-            or len(title) > _MAX_TITLE
-        ):
-            title = _clean_title(cleaned_left + " " + title, strip_heading=bool(cleaned_left))
-        entry = line_start + len(left) - len(left.lstrip())
-        if _bare(left) and _bare(right) and _is_prose(left, right, title):
+        key = (left, right)
+        known = _LONE_ENTRIES.get(key)
+        if known is None:
+            known = _lone_entry(left, right)
+            if len(left) + len(right) <= _MEMO_TEXT:
+                if len(_LONE_ENTRIES) >= _MEMO_SIZE:
+                    _LONE_ENTRIES.clear()
+                _LONE_ENTRIES[key] = known
+        title, indent = known
+        if title is None:
             return []  # "skip to 12:30 for the demo": a time inside a sentence, not an entry
-        return [(ms, title, entry, start)]
+        return [(ms, title, line_start + indent, start)]
     floor = line_start
     index = bisect.bisect_right(url_ends, first) - 1
     if index >= 0 and url_ends[index] > floor:
