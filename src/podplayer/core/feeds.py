@@ -28,7 +28,7 @@ from xml.sax.handler import feature_external_ges, feature_external_pes
 
 import podcastparser
 from defusedxml import DefusedXmlException
-from defusedxml.expatreader import create_parser
+from defusedxml.expatreader import DefusedExpatParser
 
 from podplayer.core.chapters.psc import chapters_from_attributes, parse_npt
 from podplayer.core.errors import FeedError, TimecodeError
@@ -220,6 +220,21 @@ class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
             self.text = None
 
 
+class _Reader(DefusedExpatParser):  # type: ignore[misc]
+    """defusedxml's expat reader (its entity and DTD guards kept) with elements handed over
+    directly: the handler reads attributes with get() and keys() only, which expat's own dict
+    has, so no SAX attributes object and no wrapper call per element."""
+
+    def reset(self) -> None:
+        super().reset()
+        parser = self._parser
+        parser.StartElementHandler = self._cont_handler.startElement
+        parser.EndElementHandler = self._cont_handler.endElement
+        # One call per run of text instead of one per line and per entity; the handler joins
+        # the pieces of an element's text anyway.
+        parser.buffer_text = True
+
+
 @dataclass(frozen=True, slots=True)
 class FeedInfo:
     """A parsed feed: the model plus per-episode extras keyed by episode guid.
@@ -319,7 +334,7 @@ def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> 
     handler = _Handler(url)
     # Entity declarations are refused outright; an external DTD (old RSS 0.91 feeds name
     # Netscape's) is tolerated but never fetched, as external general entities stay off.
-    parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
+    parser = _Reader(forbid_dtd=False, forbid_entities=True, forbid_external=False)
     parser.setFeature(feature_external_ges, False)
     parser.setFeature(feature_external_pes, False)
     parser.setContentHandler(handler)
