@@ -9,6 +9,7 @@ chapters are the constructor's chapters.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +26,20 @@ FOOTER = (
 )
 
 
+def _memos() -> list[dict[Any, Any]]:
+    return [
+        shownotes._TITLES,
+        shownotes._TITLES_AFTER,
+        shownotes._NAMES,
+        shownotes._LABELS,
+        shownotes._LONE_ENTRIES,
+        shownotes._LINKS,
+    ]
+
+
 def _forget() -> None:
     shownotes._parse.cache_clear()
-    for memo in (shownotes._TITLES, shownotes._TITLES_AFTER, shownotes._NAMES, shownotes._LABELS):
+    for memo in _memos():
         memo.clear()
 
 
@@ -77,6 +89,10 @@ def test_a_repeated_footer_keeps_its_labels_whatever_comes_before() -> None:
         ("https://example.com/jobs/", "https://example.com/jobs/"),
     ]
     assert [(link.label, link.url) for link in second.links] == labels
+    # A footer's links are shared frozen objects (fewer for the collector to track); they
+    # still compare and hash as values.
+    assert second.links[1] is first.links[1]
+    assert set(second.links) == set(first.links)
     assert [c.title for c in second.chapters] == ["A", "B"]
     assert second == _cold(f"Why the Threads (https://threads.net/@pod) {FOOTER} 0:00 A 1:00 B")
 
@@ -163,5 +179,5 @@ def test_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(40):
         notes = f"Part {n} 0:{n % 60:02d} Topic {n} 1:00:00 via Site{n} (https://x.example/{n})"
         assert parse_shownotes(notes) == _cold(notes)
-    for memo in (shownotes._TITLES, shownotes._TITLES_AFTER, shownotes._NAMES, shownotes._LABELS):
+    for memo in _memos():
         assert len(memo) <= 8

@@ -1029,6 +1029,11 @@ def _anchor_tokens(text: str, anchors: list[_Anchor]) -> tuple[list[_Token], set
     return tokens, used
 
 
+# One Link per (label, URL, chapter index) seen lately: a footer's links recur in every episode,
+# and a frozen link can be shared instead of built (and tracked by the collector) again.
+_LINKS: dict[tuple[str, str, int | None], Link] = {}
+
+
 # Feeds are re-read on every refresh and pages repeat their boilerplate: the same notes come back
 # often, and the result is immutable, so a small cache pays for itself.
 @functools.lru_cache(maxsize=1024)
@@ -1069,7 +1074,13 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
         where = bisect.bisect_right(entries, pos) - 1
         chapter_index = entry_index[entries[where]] if where >= 0 else None
         seen[url] = len(links)
-        links.append(Link(label, url, chapter_index))
+        key = (label, url, chapter_index)
+        link = _LINKS.get(key)
+        if link is None:
+            link = _LINKS[key] = Link(label, url, chapter_index)
+            if len(_LINKS) > _MEMO_SIZE:
+                _LINKS.clear()
+        links.append(link)
     return ShowNotes(text, chapters, tuple(links))
 
 
