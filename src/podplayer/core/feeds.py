@@ -2,8 +2,8 @@
 
 podcastparser (a SAX table of element paths) does the reading; this module drives it with
 defusedxml's expat reader, so a feed can neither pull external entities nor declare entity
-bombs, and turns its dicts into our frozen model. The table is copied per parse because
-podcastparser's targets keep per-element state on shared instances, which would race when
+bombs, and turns its dicts into our frozen model. Each thread has its own copy of the table
+because podcastparser's targets keep per-element state on their instances, which would race when
 two worker threads parse feeds at once.
 
 Besides the model, :func:`read_feed` gives per-episode extras the model has no room for: the
@@ -18,6 +18,7 @@ import functools
 import io
 import logging
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -149,10 +150,23 @@ def _duration_ms(text: str) -> int | None:
     return ms or None
 
 
-@functools.cache
+_PER_THREAD = threading.local()
+
+
+def _thread_mapping() -> dict[str, Any]:
+    """This thread's copy of the tag table.
+
+    Some of podcastparser's targets keep per-element state on the instance (AtomContent's MIME
+    type), so threads must not share one; a fresh copy per parse, though, left ~1,300 objects in
+    reference cycles that only full (slow, GIL-holding) collections free. One per thread.
+    """
+    mapping: dict[str, Any] | None = getattr(_PER_THREAD, "mapping", None)
+    if mapping is None:
+        mapping = _PER_THREAD.mapping = _build_mapping()
+    return mapping
+
+
 def _build_mapping() -> dict[str, Any]:
-    # Built once: the targets hold no per-parse state, and a copy per parse left ~1,300 objects
-    # in reference cycles that only full (slow, GIL-holding) garbage collections free.
     mapping: dict[str, Any] = copy.deepcopy(podcastparser.MAPPING)
     for root in ("rss/channel/item", "atom:feed/atom:entry"):
         mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
@@ -167,7 +181,7 @@ def _build_mapping() -> dict[str, Any]:
 
 @functools.cache
 def _roots() -> frozenset[str]:
-    return frozenset(path.split("/")[0] for path in _build_mapping())
+    return frozenset(path.split("/")[0] for path in _thread_mapping())
 
 
 class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
@@ -175,7 +189,7 @@ class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
 
     def __init__(self, url: str) -> None:
         super().__init__(url, 0)
-        self.mapping = _build_mapping()
+        self.mapping = _thread_mapping()
         self.roots = _roots()
         # Per open element: its path, its namespace scope and its target. An element that
         # declares no namespace shares its parent's scope (and the scope's mapped names), and
