@@ -33,7 +33,15 @@ from defusedxml.expatreader import DefusedExpatParser
 
 from podplayer.core.chapters.psc import chapters_from_attributes, parse_npt
 from podplayer.core.errors import FeedError, TimecodeError
-from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, with_source
+from podplayer.core.model import (
+    Chapter,
+    ChapterSource,
+    Episode,
+    Link,
+    Podcast,
+    split_number,
+    with_source,
+)
 from podplayer.core.shownotes import parse_shownotes
 
 log = logging.getLogger(__name__)
@@ -46,32 +54,11 @@ _PODCAST_NS_EXTRA = {
     "http://podcastindex.org/namespace/1.0": "podcast",
 }
 
-_NUMBERED_TITLE = re.compile(
-    r"^(?:(?:episode|ep\.?)\s*|\#)?(?P<num>\d{1,5})\s*(?::|\s[-–—|])\s+(?P<title>\S.*)$",
-    re.IGNORECASE,
-)
 
 _PROLOG = re.compile(
     rb"""\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*""", re.DOTALL | re.I
 )
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed)[\s>/]")
-
-
-def split_number(title: str) -> tuple[int | None, str]:
-    """("68: How to Build", ...) -> (68, "How to Build"); other titles are kept whole.
-
-    >>> split_number("68: How to Build a Mixed Reality Headset")
-    (68, 'How to Build a Mixed Reality Headset')
-    >>> split_number("Episode 12 - Ads")
-    (12, 'Ads')
-    >>> split_number("2024: a look back")
-    (None, '2024: a look back')
-    """
-    match = _NUMBERED_TITLE.match(title.strip())
-    # Four-digit numbers from 1900 on are years far more often than episode numbers.
-    if match and not 1900 <= int(match["num"]) <= 2100:
-        return int(match["num"]), match["title"].strip()
-    return None, title.strip()
 
 
 def looks_like_feed(head: bytes) -> bool:

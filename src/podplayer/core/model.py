@@ -5,6 +5,7 @@ All positions and durations are int milliseconds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -122,3 +123,29 @@ def chapter_lengths(chapters: tuple[Chapter, ...], duration_ms: int | None) -> l
 
 def with_source(chapters: tuple[Chapter, ...], source: str) -> tuple[Chapter, ...]:
     return tuple(replace(c, source=source) for c in chapters)
+
+
+# "68: Title", "Episode 12 - Title", "#12 | Title".
+_NUMBERED_TITLE = re.compile(
+    r"^(?:(?:episode|ep\.?)\s*|\#)?(?P<num>\d{1,5})\s*(?::|\s[-–—|])\s+(?P<title>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def split_number(title: str) -> tuple[int | None, str]:
+    """("68: How to Build", ...) -> (68, "How to Build"); other titles are kept whole.
+
+    >>> split_number("68: How to Build a Mixed Reality Headset")
+    (68, 'How to Build a Mixed Reality Headset')
+    >>> split_number("Episode 12 - Ads")
+    (12, 'Ads')
+    >>> split_number("ARCHIVE: From Facebook Home to Instagram Stories")
+    (None, 'ARCHIVE: From Facebook Home to Instagram Stories')
+    >>> split_number("2024: a look back")
+    (None, '2024: a look back')
+    """
+    match = _NUMBERED_TITLE.match(title.strip())
+    # Four-digit numbers from 1900 on are years far more often than episode numbers.
+    if match and not 1900 <= int(match["num"]) <= 2100:
+        return int(match["num"]), match["title"].strip()
+    return None, title.strip()

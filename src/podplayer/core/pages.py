@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from podplayer.core.errors import ParseError
-from podplayer.core.model import Episode, Podcast
+from podplayer.core.model import Episode, Podcast, split_number
 from podplayer.core.shownotes import looks_like_html, parse_shownotes
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -46,10 +46,6 @@ _TIMECODE_ANYWHERE = re.compile(r"\b\d{1,2}:\d{2}\b")
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _HTML_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_NUMBERED_TITLE = re.compile(
-    r"^(?:(?:episode|ep\.?)\s*|\#)?(?P<num>\d{1,5})\s*(?::|\s[-–—|])\s+(?P<title>\S.*)$",
-    re.IGNORECASE,
-)
 
 
 def humanize_name(name: str) -> str:
@@ -61,20 +57,6 @@ def humanize_name(name: str) -> str:
     stem = Path(name).stem if "." in name else name
     words = re.split(r"[-_\s]+", stem.strip())
     return " ".join(w[:1].upper() + w[1:] for w in words if w)
-
-
-def split_number(title: str) -> tuple[int | None, str]:
-    """("68: How to Build", ...) -> (68, "How to Build"); other titles are kept whole.
-
-    >>> split_number("68: How to Build a Mixed Reality Headset")
-    (68, 'How to Build a Mixed Reality Headset')
-    >>> split_number("ARCHIVE: From Facebook Home to Instagram Stories")
-    (None, 'ARCHIVE: From Facebook Home to Instagram Stories')
-    """
-    match = _NUMBERED_TITLE.match(title.strip())
-    if match:
-        return int(match["num"]), match["title"].strip()
-    return None, title.strip()
 
 
 def _is_header(lines: list[str], i: int) -> bool:

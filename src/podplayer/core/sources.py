@@ -21,7 +21,7 @@ from podplayer.core.chapters.tags import read_tag_chapters
 from podplayer.core.errors import ParseError
 from podplayer.core.feeds import looks_like_feed, parse_feed
 from podplayer.core.fetch import Response, fetch, is_web_url
-from podplayer.core.model import Episode, Podcast
+from podplayer.core.model import Episode, Podcast, split_number
 
 AUDIO_SUFFIXES = frozenset(
     (".mp3", ".m4a", ".m4b", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac", ".wav", ".mka")
@@ -76,7 +76,7 @@ def audio_episode(path: Path) -> Podcast:
     tags = info.tags or {}
     title = _tag_text(tags, "TIT2", "\xa9nam", "title", "TITLE") or pages.humanize_name(path.name)
     album = _tag_text(tags, "TALB", "\xa9alb", "album", "ALBUM") or pages.humanize_name(path.name)
-    number, title = pages.split_number(title)
+    number, title = split_number(title)
     chapters = read_tag_chapters(path, name=path.name)
     chapters = tuple(c for c in chapters if duration_ms is None or c.start_ms < duration_ms)
     resolved = path.resolve()
