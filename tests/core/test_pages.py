@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from podplayer.cli import main, podcast_json
-from podplayer.core import pages
+from podplayer.core import sources
 from podplayer.core.errors import ParseError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -26,12 +26,12 @@ def _source_for(expected: Path) -> Path:
 
 @pytest.mark.parametrize("expected", PAGE_CASES, ids=lambda p: p.name.split(".")[0])
 def test_page_golden(expected: Path) -> None:
-    podcast = pages.load_source(_source_for(expected))
+    podcast = sources.load(str(_source_for(expected)))
     assert podcast_json(podcast) == json.loads(expected.read_text(encoding="utf-8"))
 
 
 def test_seed_has_fourteen_episodes_in_page_order() -> None:
-    podcast = pages.load_source(DATA / "pages" / "meta-tech-podcast.txt")
+    podcast = sources.load(str(DATA / "pages" / "meta-tech-podcast.txt"))
     numbers = [ep.number for ep in podcast.episodes]
     assert numbers == [68, 67, 66, 65, 64, 63, 62, 61, 60, 59, 58, None, 57, 56]
     assert podcast.description.startswith("Brought to you by Meta.")
@@ -71,7 +71,7 @@ def test_unusable_files_raise_parse_error(
     if content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(ParseError, match=message):
-        pages.load_source(path)
+        sources.load(str(path))
 
 
 def test_single_show_notes_file_is_one_episode(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_single_show_notes_file_is_one_episode(tmp_path: Path) -> None:
         "We talk hardware.\n\nChapters\n0:06 Intro\n1:40 Alfred Introduction\n",
         encoding="utf-8",
     )
-    podcast = pages.load_source(notes)
+    podcast = sources.load(str(notes))
     assert len(podcast.episodes) == 1
     episode = podcast.episodes[0]
     assert (episode.number, episode.title) == (68, "How to Build a Mixed Reality Headset")
@@ -98,7 +98,7 @@ def test_html_show_notes_title_comes_from_its_heading(tmp_path: Path) -> None:
         "<p>00:00 Intro<br>05:30 Interop</p></body></html>",
         encoding="utf-8",
     )
-    episode = pages.load_source(notes).episodes[0]
+    episode = sources.load(str(notes)).episodes[0]
     assert (episode.number, episode.title) == (12, "Rust & C++")
     assert [c.start_ms for c in episode.chapters] == [0, 330000]
 
@@ -106,5 +106,5 @@ def test_html_show_notes_title_comes_from_its_heading(tmp_path: Path) -> None:
 def test_windows_1252_file_is_read(tmp_path: Path) -> None:
     notes = tmp_path / "legacy.txt"
     notes.write_bytes("Caf\xe9 talk\n0:00 Intro\n2:00 Caf\xe9\n".encode("cp1252"))
-    episode = pages.load_source(notes).episodes[0]
+    episode = sources.load(str(notes)).episodes[0]
     assert episode.chapters[1].title == "Café"

@@ -65,7 +65,6 @@ def _screenshot(display: str, out: Path) -> Path | None:
 
 
 def test_window_appears_and_quits_cleanly(display: str, tmp_path: Path) -> None:
-    pytest.importorskip("podplayer.core.pages", exc_type=ImportError)
     _need("xdotool")
     log = tmp_path / "podplayer.log"
     env = {

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("podplayer.core.pages", exc_type=ImportError)
-
 from podplayer import __version__
 from podplayer.app import build_parser, main
 

@@ -264,10 +264,10 @@ def test_about_names_the_version(
 
 
 def test_the_bundled_sample_loads(qtbot: Any, make_window: WindowFactory, url_trap: Any) -> None:
-    pages = pytest.importorskip("podplayer.core.pages", exc_type=ImportError)
+    from podplayer.core import sources
     from podplayer.core.paths import sample_page
 
-    window = make_window(pages.load_source)
+    window = make_window(lambda path: sources.load(str(path)))
     podcast = load_into(qtbot, window, sample_page())
     assert window.podcast_model.rowCount() == 1
     episode = window.current_episode()

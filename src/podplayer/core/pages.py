@@ -29,8 +29,6 @@ from podplayer.core.errors import ParseError
 from podplayer.core.model import Episode, Podcast, split_number
 from podplayer.core.shownotes import looks_like_html, parse_shownotes
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-
 # "68: Title", "ARCHIVE: Title", "BONUS - Title", "Episode 12: Title", "#12 - Title".
 _EPISODE_HEADER = re.compile(
     r"""^(?:
@@ -202,19 +200,3 @@ def decode(data: bytes, *, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def load_source(path: Path) -> Podcast:
-    """A Podcast from a page or show-notes file on disk. Raises ParseError (readable message)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ParseError(f"“{path.name}” is too large to be show notes ({size // 2**20} MB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ParseError(f"“{path}” does not exist") from None
-    except IsADirectoryError:
-        raise ParseError(f"“{path}” is a folder, not a file") from None
-    except OSError as exc:
-        raise ParseError(f"Could not read “{path}”: {exc.strerror or exc}") from None
-    return parse_text(decode(data, name=path.name), name=path.name, url=path.resolve().as_uri())

@@ -23,6 +23,8 @@ from podplayer.core.feeds import looks_like_feed, parse_feed
 from podplayer.core.fetch import Response, fetch, is_web_url
 from podplayer.core.model import Episode, Podcast, split_number
 
+# Pages, notes, feeds and chapter files are read whole; audio files are not read here.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 AUDIO_SUFFIXES = frozenset(
     (".mp3", ".m4a", ".m4b", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac", ".wav", ".mka")
 )
@@ -139,6 +141,7 @@ def load(source: str, *, fetcher: Callable[[str], Response] = fetch) -> Podcast:
         raise ParseError(f"Could not read “{source}”: {exc.strerror or exc}") from None
     if _is_audio(head, path.name):
         return audio_episode(path)
-    if path.stat().st_size > pages.MAX_FILE_BYTES:
-        raise ParseError(f"“{path.name}” is too large to read")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise ParseError(f"“{path.name}” is too large to be show notes ({size // 2**20} MB)")
     return from_bytes(path.read_bytes(), name=path.name, url=path.resolve().as_uri())
