@@ -11,10 +11,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
-from podplayer.core import feeds, pages
+from podplayer.core import feeds, sources
 from podplayer.core.errors import LibraryError, ParseError, PodplayerError
 from podplayer.core.fetch import Response, fetch_conditional
 from podplayer.core.library import Library
@@ -51,11 +49,9 @@ def parse_document(body: bytes, url: str) -> Podcast:
     ``url`` is where it came from (relative links resolve against it). Raises ParseError
     (FeedError for a broken feed) when it is neither.
     """
-    if feeds.looks_like_feed(body[:8192]):
-        return feeds.parse_feed(body, url)
-    name = PurePosixPath(urlsplit(url).path).name or urlsplit(url).netloc
-    podcast = pages.parse_text(pages.decode(body, name=name), name=name, url=url)
-    if not podcast.episodes:
+    podcast = sources.from_bytes(body, name=sources.name_of(url), url=url)
+    # A feed may be empty for now; anything else without episodes is not a podcast.
+    if not podcast.episodes and not feeds.looks_like_feed(body[:8192]):
         raise ParseError(f"{url} is neither a podcast feed nor a page listing episodes")
     return podcast
 

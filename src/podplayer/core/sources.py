@@ -110,9 +110,15 @@ def chapters_file(data: bytes, *, name: str, url: str) -> Podcast:
     return Podcast(url=url, title=pages.humanize_name(name), episodes=(episode,))
 
 
+def name_of(url: str) -> str:
+    """The file name a URL points at, else its host: what titles and messages call it."""
+    parts = urlsplit(url)
+    return unquote(Path(parts.path).name) or parts.netloc
+
+
 def from_bytes(data: bytes, *, name: str, url: str) -> Podcast:
     """A Podcast from a document's bytes: feed, JSON chapters, page or show notes."""
-    head = data[:2048]
+    head = data[:8192]
     if looks_like_feed(head):
         return parse_feed(data, url)
     if _is_json(head):
@@ -124,8 +130,7 @@ def load(source: str, *, fetcher: Callable[[str], Response] = fetch) -> Podcast:
     """A Podcast from a path or an http(s) URL. Raises PodplayerError with a readable message."""
     if is_web_url(source):
         response = fetcher(source)
-        parts = urlsplit(response.url)
-        name = unquote(Path(parts.path).name) or parts.netloc
+        name = name_of(response.url)
         if response.content_type.startswith("audio/") or _is_audio(response.body[:16], name):
             raise ParseError(f"{source} is audio; open it in the window or with `podplayer play`")
         return from_bytes(response.body, name=name, url=response.url)
