@@ -18,7 +18,9 @@ import html
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 from podplayer.core import timecode
 from podplayer.core.errors import ParseError, TimecodeError
@@ -287,89 +289,32 @@ class _Anchor:
     end: int = 0
 
 
-@dataclass(slots=True)
-class _Text:
-    """Readable text built chunk by chunk, remembering where each anchor's text landed."""
-
-    parts: list[str] = field(default_factory=list)
-    length: int = 0
-    pending: int = 0
-    line_start: bool = True
-    space: bool = False
-    anchors: list[_Anchor] = field(default_factory=list)
-    open_anchor: _Anchor | None = None
-
-    def text(self, chunk: str) -> None:
-        if _has_zero_width(chunk):
-            chunk = _ZERO_WIDTH.sub("", chunk)
-        # Printable text with no double space has only single plain spaces: nothing to collapse.
-        if "  " in chunk or not chunk.isprintable():
-            chunk = _WHITESPACE.sub(" ", chunk)
-        visible = bool(chunk) and not chunk.isspace()
-        if visible:
-            if self.pending and self.length:
-                if self.space:
-                    self.parts[-1] = self.parts[-1][:-1]
-                    self.length -= 1
-                self.parts.append("\n" * self.pending)
-                self.length += self.pending
-                self.line_start, self.space = True, False
-            self.pending = 0
-        if self.line_start or self.space:
-            chunk = chunk.lstrip(" ")
-        if not chunk:
-            return
-        anchor = self.open_anchor
-        if anchor is not None and anchor.start is None and visible:
-            anchor.start = self.length + (len(chunk) - len(chunk.lstrip(" ")))
-        self.parts.append(chunk)
-        self.length += len(chunk)
-        self.line_start = False
-        self.space = chunk[-1] == " "
-
-    def brk(self, lines: int) -> None:
-        if self.length and lines > self.pending:
-            self.pending = lines
-
-    def open_a(self, href: str) -> None:
-        self.close_a()
-        self.open_anchor = _Anchor(href)
-
-    def close_a(self) -> None:
-        anchor = self.open_anchor
-        if anchor is not None:
-            if anchor.start is not None:
-                anchor.end = self.length
-                self.anchors.append(anchor)
-            self.open_anchor = None
-
-    def result(self) -> tuple[str, list[_Anchor]]:
-        self.close_a()
-        text = "".join(self.parts).rstrip()
-        for anchor in self.anchors:
-            anchor.end = min(anchor.end, len(text))
-        return text, self.anchors
-
-
 def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
-    out = _Text()
+    # One loop with its state in locals: a method call and attribute reads per text piece cost
+    # more than the work on the piece itself.
+    parts: list[str] = []
+    length = 0
+    pending = 0  # line breaks owed before the next visible text
+    line_start = True
+    space = False  # the text so far ends in a space
+    anchors: list[_Anchor] = []
+    anchor: _Anchor | None = None
     skip: str | None = None
+    unescape = html.unescape
     # split() hands over the text between tags and each tag's groups without a match object
-    # per tag: text, then (cdata, close, name, attrs, text) for every tag.
-    pieces = iter(_TAG.split(markup))
-    chunk = next(pieces)
-    if chunk:
-        out.text(html.unescape(chunk) if "&" in chunk else chunk)
-    for cdata, closing, name, attrs, chunk in zip(
-        pieces, pieces, pieces, pieces, pieces, strict=True
-    ):
+    # per tag: text, then (cdata, close, name, attrs, text) for every tag. The leading text
+    # gets an empty tag of its own so that every piece goes through the same steps.
+    pieces: Iterator[Any] = chain((None, None, None, None), _TAG.split(markup))
+    groups = zip(pieces, pieces, pieces, pieces, pieces, strict=True)
+    for cdata, closing, name, attrs, raw in groups:
         if skip is not None:
             if closing and name.lower() == skip:
                 skip = None
             else:
                 continue
-        elif cdata is not None:
-            out.text(cdata)
+        chunk = unescape(raw) if "&" in raw else raw
+        if cdata is not None:
+            chunk = cdata + chunk
         elif name:
             tag = name.lower()
             kind = _TAG_KINDS.get(tag)
@@ -381,9 +326,12 @@ def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
                     skip = tag
                     continue
             elif kind == "a":
-                if closing:
-                    out.close_a()
-                else:
+                if anchor is not None:
+                    if anchor.start is not None:
+                        anchor.end = length
+                        anchors.append(anchor)
+                    anchor = None
+                if not closing:
                     href = _HREF.search(attrs)
                     value = ""
                     if href is not None:
@@ -391,18 +339,55 @@ def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
                         value = (
                             quoted if quoted is not None else single if single is not None else bare
                         )
-                    out.open_a(html.unescape(value).strip())
+                    anchor = _Anchor(unescape(value).strip())
             elif kind == "paragraph":
-                out.brk(2)
+                if length and pending < 2:
+                    pending = 2
             elif kind == "line":
-                out.brk(1)
+                if length and pending < 1:
+                    pending = 1
                 if tag == "li" and not closing:
-                    out.text("• ")
+                    # Text added in two steps reads the same as their concatenation.
+                    chunk = "• " + chunk
             else:
-                out.text(" ")
-        if chunk:
-            out.text(html.unescape(chunk) if "&" in chunk else chunk)
-    return out.result()
+                chunk = " " + chunk
+        if not chunk:
+            continue
+        if not chunk.isascii() and _has_zero_width(chunk):
+            chunk = _ZERO_WIDTH.sub("", chunk)
+        # Printable text with no double space has only single plain spaces: nothing to collapse.
+        if "  " in chunk or not chunk.isprintable():
+            chunk = _WHITESPACE.sub(" ", chunk)
+        if chunk and not chunk.isspace():
+            if pending:
+                if length:
+                    if space:
+                        parts[-1] = parts[-1][:-1]
+                        length -= 1
+                    parts.append("\n" * pending)
+                    length += pending
+                    line_start, space = True, False
+                pending = 0
+            if line_start or space:
+                chunk = chunk.lstrip(" ")
+            if anchor is not None and anchor.start is None:
+                anchor.start = length + (len(chunk) - len(chunk.lstrip(" ")))
+        else:
+            if line_start or space:
+                chunk = chunk.lstrip(" ")
+            if not chunk:
+                continue
+        parts.append(chunk)
+        length += len(chunk)
+        line_start = False
+        space = chunk[-1] == " "
+    if anchor is not None and anchor.start is not None:
+        anchor.end = length
+        anchors.append(anchor)
+    text = "".join(parts).rstrip()
+    for anchor in anchors:
+        anchor.end = min(anchor.end, len(text))
+    return text, anchors
 
 
 def looks_like_html(notes: str) -> bool:
