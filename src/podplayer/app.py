@@ -208,6 +208,11 @@ def _run_gui(args: list[str]) -> int:
         paths.config_dir,
         paths.cache_dir,
     )
+    # Made before the wait for the library check: they need no library.
+    # libVLC loads after the first paint (start_player), or at a click that comes first.
+    player, _ = make_player(deferred=True)
+    session = PlaybackSession(player)
+    loader = SourceLoader(_load_source)
     problem: str | None = None
     check.join()
     try:
@@ -222,10 +227,6 @@ def _run_gui(args: list[str]) -> int:
         problem = f"{exc} This session uses an empty library that is not kept."
     empty = not library.podcasts()
 
-    # libVLC loads after the first paint (start_player), or at a click that comes first.
-    player, _ = make_player(deferred=True)
-    session = PlaybackSession(player)
-    loader = SourceLoader(_load_source)
     window = MainWindow(loader, session, library)
     if problem is not None:
         window.show_message(problem)

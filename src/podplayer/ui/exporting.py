@@ -20,7 +20,6 @@ from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from podplayer.core.errors import PodplayerError
-from podplayer.core.export import SUFFIXES, export, link_at, share_line
 from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Chapter, Episode
 
@@ -68,6 +67,8 @@ def share_text(context: ShareContext) -> tuple[str, str | None]:
     chapters, position = context.chapters, context.position_ms
     index = max((i for i, c in enumerate(chapters) if c.start_ms <= position), default=-1)
     chapter = chapters[index].title if index >= 0 else None
+    from podplayer.core.export import link_at, share_line
+
     line = share_line(context.episode.title, chapter, position)
     url = episode_link(context)
     return line, (link_at(url, position) if url else None)
@@ -75,6 +76,8 @@ def share_text(context: ShareContext) -> tuple[str, str | None]:
 
 def suggested_name(episode: Episode, fmt: str) -> str:
     """A file name for an export: the episode's title made safe, plus the format's suffix."""
+    from podplayer.core.export import SUFFIXES
+
     stem = _UNSAFE_NAME.sub("_", episode.title).strip(" ._") or "chapters"
     return stem[:80] + SUFFIXES[fmt]
 
@@ -149,6 +152,9 @@ class ShareActions(QObject):
 
     def text_for(self, fmt: str, context: ShareContext) -> str:
         """The chapters of ``context`` in ``fmt``. Raises PodplayerError for an unknown one."""
+        # Imported at the first export: the window's first paint needs none of the writers.
+        from podplayer.core.export import export
+
         return export(
             context.chapters,
             fmt,
