@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlparse, urlsplit
 from xml.sax import SAXException
 from xml.sax.handler import feature_external_ges, feature_external_pes
 
@@ -128,6 +128,47 @@ class _ItemLink(podcastparser.EpisodeAttrRelativeLink):  # type: ignore[misc]
             podcastparser.AtomLink().start(handler, attrs)
 
 
+# An absolute http(s) URL with a lower-case host and a plain path: podcastparser's urljoin and
+# normalize_feed_url give it back unchanged (a URL with a host is not joined to the base, the
+# scheme and host are already lower case, the path is not empty, and nothing in it is split off
+# or re-quoted), so the three URL parses per enclosure can be skipped.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?/[A-Za-z0-9._~/%+-]*")
+_BASES_OK: dict[str, bool] = {}
+
+
+def _base_parses(base: Any) -> bool:
+    """Whether urljoin can read ``base`` (it raises on some, e.g. a broken IPv6 host)."""
+    if not isinstance(base, str):
+        return False
+    ok = _BASES_OK.get(base)
+    if ok is None:
+        try:
+            urlparse(base)
+        except ValueError:
+            ok = False
+        else:
+            ok = True
+        if len(_BASES_OK) > 64:
+            _BASES_OK.clear()
+        _BASES_OK[base] = ok
+    return ok
+
+
+class _Enclosure(podcastparser.Enclosure):  # type: ignore[misc]
+    """podcastparser's enclosure, minus the URL parses a plain absolute URL does not need."""
+
+    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
+        url = attrs.get("url")
+        if url is not None and _PLAIN_URL.fullmatch(url) and _base_parses(handler.base):
+            handler.add_enclosure(
+                url,
+                podcastparser.parse_length(attrs.get(self.file_size_attribute)),
+                podcastparser.parse_type(attrs.get("type")),
+            )
+        else:
+            super().start(handler, attrs)
+
+
 def _duration_ms(text: str) -> int | None:
     """itunes:duration in ms: "1:02:03", "3723", "3723.5"; unreadable or zero -> None."""
     try:
@@ -155,6 +196,9 @@ def _thread_mapping() -> dict[str, Any]:
 
 def _build_mapping() -> dict[str, Any]:
     mapping: dict[str, Any] = copy.deepcopy(podcastparser.MAPPING)
+    for path, target in mapping.items():
+        if type(target) is podcastparser.Enclosure:
+            mapping[path] = _Enclosure(target.file_size_attribute)
     for root in ("rss/channel/item", "atom:feed/atom:entry"):
         mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
         mapping[f"{root}/itunes:duration"] = _Duration()
