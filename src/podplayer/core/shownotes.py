@@ -265,6 +265,17 @@ _TAG_KINDS = (
     | dict.fromkeys(_LINE_TAGS, "line")
     | {"td": "cell", "th": "cell"}
 )
+# Tag names as written, to their kind: the common spellings are found without lower-casing them
+# ("" for a tag that only separates text, "item" for li, which also starts a bullet).
+_NAME_KINDS = {
+    variant: kind
+    for tag, kind in (
+        _TAG_KINDS
+        | {"li": "item"}
+        | dict.fromkeys(("b", "strong", "em", "i", "u", "span", "small", "sup", "sub", "img"), "")
+    ).items()
+    for variant in (tag, tag.upper())
+}
 
 # Characters trimmed from titles and labels where they meet a time, a bullet or a separator.
 _LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]=→,;"
@@ -316,14 +327,15 @@ def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
         if cdata is not None:
             chunk = cdata + chunk
         elif name:
-            tag = name.lower()
-            kind = _TAG_KINDS.get(tag)
+            kind = _NAME_KINDS.get(name)
             if kind is None:
+                kind = _NAME_KINDS.get(name.lower(), "")
+            if not kind:
                 pass
             elif kind == "skip":
                 # The whole tag ends in "/>" exactly when its attributes end in "/".
                 if not closing and not attrs.endswith("/"):
-                    skip = tag
+                    skip = name.lower()
                     continue
             elif kind == "a":
                 if anchor is not None:
@@ -346,7 +358,10 @@ def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
             elif kind == "line":
                 if length and pending < 1:
                     pending = 1
-                if tag == "li" and not closing:
+            elif kind == "item":
+                if length and pending < 1:
+                    pending = 1
+                if not closing:
                     # Text added in two steps reads the same as their concatenation.
                     chunk = "• " + chunk
             else:
