@@ -362,8 +362,20 @@ def _convert_html(markup: str) -> tuple[str, list[_Anchor]]:
                 if length and pending < 1:
                     pending = 1
                 if not closing:
-                    # Text added in two steps reads the same as their concatenation.
-                    chunk = "• " + chunk
+                    # The bullet is visible text, written as any would be: owed breaks first,
+                    # then it, ending in a space (the text after it loses its leading ones).
+                    if pending and length:
+                        if space:
+                            parts[-1] = parts[-1][:-1]
+                            length -= 1
+                        parts.append("\n" * pending)
+                        length += pending
+                    pending = 0
+                    if anchor is not None and anchor.start is None:
+                        anchor.start = length
+                    parts.append("• ")
+                    length += 2
+                    line_start, space = False, True
             else:
                 chunk = " " + chunk
         if not chunk:
