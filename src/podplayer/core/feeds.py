@@ -17,6 +17,7 @@ import copy
 import functools
 import io
 import logging
+import operator
 import re
 import threading
 from collections.abc import Mapping
@@ -328,6 +329,10 @@ def _published(timestamp: Any) -> datetime | None:
         return None
 
 
+_SOURCE = operator.attrgetter("source")
+_SHOWNOTES_ONLY = {ChapterSource.SHOWNOTES}
+
+
 def _episode(
     entry: dict[str, Any], allow_file: bool, shownotes: bool
 ) -> tuple[Episode, str | None, dict[str, tuple[Chapter, ...]]]:
@@ -345,7 +350,8 @@ def _episode(
         _shownotes(description, duration_ms) if description and shownotes else ((), ())
     )
     if notes_chapters:
-        if any(c.source != ChapterSource.SHOWNOTES for c in notes_chapters):
+        # One C-level pass over the sources (the engine's chapters all say "shownotes").
+        if set(map(_SOURCE, notes_chapters)) != _SHOWNOTES_ONLY:
             notes_chapters = with_source(notes_chapters, ChapterSource.SHOWNOTES)
         sources[ChapterSource.SHOWNOTES] = notes_chapters
     chapters = psc or sources.get(ChapterSource.SHOWNOTES, ())

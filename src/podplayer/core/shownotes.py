@@ -788,13 +788,18 @@ def _find_chapters(
     line: list[_Token] = []
     bounds = (-1, 0, 0)
     line_end = -1  # tokens are in text order: a new line starts only past this line's end
+    # _line_bounds, inlined: the loop meets every time in the notes.
+    bisect_left = bisect.bisect_left
+    count = len(newlines)
     for token in tokens:
-        if token[0] > line_end:
+        pos = token[0]
+        if pos > line_end:
             if line:
                 cands += _line_candidates(text, line, bounds, url_lists)
                 line = []
-            bounds = _line_bounds(text, newlines, token[0])
-            line_end = bounds[2]
+            index = bisect_left(newlines, pos)
+            line_end = newlines[index] if index < count else len(text)
+            bounds = (index, newlines[index - 1] + 1 if index else 0, line_end)
         line.append(token)
     cands += _line_candidates(text, line, bounds, url_lists)
     _fill_lone_times(text, cands, newlines)
