@@ -231,6 +231,42 @@ def _pubdate(text: str) -> int:
     return calendar.timegm(fields) - offset
 
 
+def _squash_whitespace(text: str) -> str:
+    """podcastparser.squash_whitespace; text with only single plain spaces is kept as it is."""
+    text = text.strip()
+    # Printable text holds no white space but " " (Python counts no other space printable).
+    if "  " not in text and text.isprintable():
+        return text
+    return _SPACES.sub(" ", text)
+
+
+def _squash_whitespace_not_nl(text: str) -> str:
+    """podcastparser.squash_whitespace_not_nl, with the same shortcut."""
+    text = text.strip()
+    if "  " not in text and text.isprintable():
+        return text
+    return _SPACES_NOT_NL.sub(" ", text)
+
+
+_SPACES = re.compile(r"\s+")
+_SPACES_NOT_NL = re.compile(r"[^\S\r\n]+")
+_SQUASHERS: dict[Any, Any] = {
+    podcastparser.squash_whitespace: _squash_whitespace,
+    podcastparser.squash_whitespace_not_nl: _squash_whitespace_not_nl,
+}
+
+
+class _ItemDescription(podcastparser.RSSItemDescription):  # type: ignore[misc]
+    """podcastparser's item description, squashing white space with the shortcut above."""
+
+    def end(self, handler: _Handler, text: str) -> None:
+        if podcastparser.is_html(text):
+            if not handler.get_episode_attr("description_html"):
+                handler.set_episode_attr("description_html", text.strip())
+        elif not handler.get_episode_attr("description"):
+            handler.set_episode_attr("description", _squash_whitespace_not_nl(text))
+
+
 def _build_mapping() -> dict[str, Any]:
     mapping: dict[str, Any] = copy.deepcopy(podcastparser.MAPPING)
     for path, target in mapping.items():
@@ -238,6 +274,10 @@ def _build_mapping() -> dict[str, Any]:
             mapping[path] = _Enclosure(target.file_size_attribute)
         elif getattr(target, "filter_func", None) is podcastparser.parse_pubdate:
             target.filter_func = _pubdate
+        elif getattr(target, "filter_func", None) in _SQUASHERS:
+            target.filter_func = _SQUASHERS[target.filter_func]
+        elif type(target) is podcastparser.RSSItemDescription:
+            mapping[path] = _ItemDescription()
     for root in ("rss/channel/item", "atom:feed/atom:entry"):
         mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
         mapping[f"{root}/itunes:duration"] = _Duration()
