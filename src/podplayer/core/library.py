@@ -689,14 +689,7 @@ class Library:
                 chunk,
             ):
                 by_source.setdefault(row["episode_id"], {}).setdefault(row["source"], []).append(
-                    Chapter(
-                        row["start_ms"],
-                        row["title"],
-                        row["end_ms"],
-                        row["url"],
-                        row["image"],
-                        row["source"],
-                    )
+                    _chapter(row)
                 )
         return {
             episode_id: tuple(lists[min(lists, key=_rank)])
@@ -728,16 +721,7 @@ class Library:
             "WHERE episode_id = ? ORDER BY source, idx",
             [episode_id],
         ):
-            lists.setdefault(row["source"], []).append(
-                Chapter(
-                    row["start_ms"],
-                    row["title"],
-                    row["end_ms"],
-                    row["url"],
-                    row["image"],
-                    row["source"],
-                )
-            )
+            lists.setdefault(row["source"], []).append(_chapter(row))
         return {k: tuple(v) for k, v in lists.items()}
 
     def set_chapters(
@@ -1021,6 +1005,12 @@ class Library:
                 )
             )
         return result
+
+
+def _chapter(row: sqlite3.Row) -> Chapter:
+    return Chapter(
+        row["start_ms"], row["title"], row["end_ms"], row["url"], row["image"], row["source"]
+    )
 
 
 def _with_source(chapter: Chapter, source: str) -> Chapter:
