@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
@@ -58,6 +59,19 @@ class _RowsMixin(Generic[T]):
 
     _rows: tuple[T, ...] = ()
 
+    def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
+        super().__init__(parent)  # type: ignore[call-arg]  # the Qt model base after the mixin
+        self._rows = tuple(rows)
+
+    def set_items(self, rows: Sequence[T]) -> None:
+        model = cast(QAbstractItemModel, self)
+        model.beginResetModel()
+        self._rows = tuple(rows)
+        model.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
     def item(self, row: int) -> T | None:
         """The object at ``row``, or None when out of range."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -67,18 +81,6 @@ class _RowsMixin(Generic[T]):
 
 
 class _ListModel(_RowsMixin[T], QAbstractListModel):
-    def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows = tuple(rows)
-
-    def set_items(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -102,18 +104,6 @@ class _ListModel(_RowsMixin[T], QAbstractListModel):
 
 class _TableModel(_RowsMixin[T], QAbstractTableModel):
     COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()  # (header, alignment) per column
-
-    def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows = tuple(rows)
-
-    def set_items(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
