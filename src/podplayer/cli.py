@@ -145,28 +145,35 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 def _import_one(library: Library, source: str) -> str:
     """Adds one source to the library and says what was added. Raises PodplayerError."""
-    from podplayer.core.opml import read_opml
     from podplayer.core.refresh import refresh_feed
 
+    source = sources.normalize(source)
     if is_web_url(source):
         result = refresh_feed(library, source)
         if not result.ok:
             raise FetchError(result.error or f"Could not subscribe to {source}")
         return f"subscribed to {result.title or source}"
     path = Path(source).expanduser()
-    if path.suffix.lower() == ".opml" or (path.is_file() and b"<opml" in path.read_bytes()[:512]):
-        subscriptions = read_opml(path.read_bytes())
-        failed = []
-        for sub in subscriptions:
-            result = refresh_feed(library, sub.url)
-            if not result.ok:
-                failed.append(f"{sub.title or sub.url}: {result.error}")
-        note = f"; {len(failed)} failed: " + "; ".join(failed) if failed else ""
-        return f"imported {len(subscriptions) - len(failed)} subscriptions from {path.name}{note}"
+    if sources.classify_path(path) is sources.Kind.OPML:
+        return _import_opml(library, path)
     podcast = sources.load(source)
     library.add_podcast(podcast)
     count = len(podcast.episodes)
     return f"added {podcast.title} ({count} episode{'' if count == 1 else 's'})"
+
+
+def _import_opml(library: Library, path: Path) -> str:
+    from podplayer.core.opml import read_opml
+    from podplayer.core.refresh import refresh_feed
+
+    subscriptions = read_opml(path.read_bytes())
+    failed = []
+    for sub in subscriptions:
+        result = refresh_feed(library, sub.url)
+        if not result.ok:
+            failed.append(f"{sub.title or sub.url}: {result.error}")
+    note = f"; {len(failed)} failed: " + "; ".join(failed) if failed else ""
+    return f"imported {len(subscriptions) - len(failed)} subscriptions from {path.name}{note}"
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -76,3 +76,14 @@ def test_import_refuses_while_another_process_holds_the_library(
         holder.kill()
         holder.wait()
     assert main(["import", str(SEED)]) == 0
+
+
+def test_import_takes_an_opml_list_whatever_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subs = tmp_path / "subs.xml"
+    subs.write_bytes((ROOT / "tests" / "data" / "opml" / "gpodder.opml").read_bytes())
+    main(["import", str(subs)])
+    out = capsys.readouterr()
+    assert "subscriptions from subs.xml" in out.out + out.err
+    assert "Subs" not in out.out
