@@ -133,7 +133,7 @@ def check_web_url(url: str, *, what: str = "") -> str:
     """
     text = url.strip()
     name = what or f"“{_short(text)}”"
-    if not is_web_url(text):
+    if not text[:8].lower().startswith(("http://", "https://")):
         raise FetchError(f"Only web addresses (http, https) can be fetched, not {name}")
     try:
         parts = urlsplit(text)
