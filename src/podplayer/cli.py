@@ -177,16 +177,12 @@ def _import_opml(library: Library, path: Path) -> str:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from podplayer.desktop.lock import LOCK_NAME, LibraryLock
+    from podplayer.desktop.lock import IMPORT, LOCK_NAME, LibraryLock
 
-    # One writer per library: the running window holds this lock.
-    lock = LibraryLock(app_paths().ensure().data_dir / LOCK_NAME)
+    # One writer per library: the running window (or another import) holds this lock.
+    lock = LibraryLock(app_paths().ensure().data_dir / LOCK_NAME, IMPORT)
     if not lock.acquire():
-        owner = lock.owner()
-        running = f" (process {owner})" if owner else ""
-        raise LibraryError(
-            f"podplayer is running{running}; add these from its window, or close it first"
-        )
+        raise LibraryError(lock.busy_message())
     try:
         return _import_all(args.sources)
     finally:

@@ -1,5 +1,5 @@
 """A loopback HTTP server for tests: static resources (with ETag, Last-Modified and Range),
-redirects, error statuses, slow and endless answers.
+redirects, error statuses, slow, endless and trickling answers.
 
 Threaded and bounded: every request times out after a few seconds, and stopping the server
 waits for its threads.
@@ -40,6 +40,12 @@ class Resource:
     # Close the connection after this many bytes of the body (an interrupted download).
     cut_after: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Send the status line and headers (or, after them, the body) one byte per interval, for
+    # up to ``trickle_for_s``: the server that per-read timeouts never cut off.
+    trickle_headers: bool = False
+    trickle_body: bool = False
+    trickle_interval_s: float = 1.0
+    trickle_for_s: float = 60.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -61,6 +67,9 @@ class _Handler(BaseHTTPRequestHandler):
             resource = resource()
         if resource.delay_s:
             time.sleep(resource.delay_s)
+        if resource.trickle_headers or resource.trickle_body:
+            self._trickle(resource)
+            return
         if resource.redirect_to is not None:
             self.send_response(302)
             self.send_header("Location", resource.redirect_to)
@@ -106,6 +115,32 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
         self.close_connection = True
+
+    def _trickle(self, resource: Resource) -> None:
+        body = resource.body or b"<rss/>" * 1000
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: {resource.content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode("ascii")
+        slow = (head if resource.trickle_headers else b"") + (
+            body if resource.trickle_body else b""
+        )
+        fast = b"" if resource.trickle_headers else head
+        deadline = time.monotonic() + resource.trickle_for_s
+        self.close_connection = True
+        try:
+            self.wfile.write(fast)
+            self.wfile.flush()
+            for byte in slow:
+                if time.monotonic() > deadline:
+                    return
+                self.wfile.write(bytes((byte,)))
+                self.wfile.flush()
+                time.sleep(resource.trickle_interval_s)
+            if resource.trickle_headers and not resource.trickle_body:
+                self.wfile.write(body)
+        except OSError:
+            pass
 
     def _fill(self, total: int) -> None:
         block = b" " * 65536

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import re
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +17,7 @@ from podplayer.core.fetch import (
     fetch_conditional,
     fetch_range,
     is_web_url,
+    open_stream,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -126,3 +130,90 @@ def test_redirect_to_another_scheme_is_not_followed(server: Loopback) -> None:
     server.add("/sneaky", Resource(redirect_to="file:///etc/passwd"))
     with pytest.raises(FetchError, match="not a web address"):
         fetch(server.url("/sneaky"))
+
+
+def test_trickled_headers_meet_the_answer_deadline(server: Loopback) -> None:
+    # Each byte comes well within the per-read timeout; only the one deadline ends it.
+    url = server.add("/slow", Resource(trickle_headers=True, trickle_interval_s=0.1))
+    with (
+        pytest.raises(FetchError, match=r"did not answer within 0.5 s"),
+        open_stream(url, answer_timeout_s=0.5),
+    ):
+        pass
+
+
+def test_trickled_body_earns_no_time(server: Loopback) -> None:
+    url = server.add("/slow", Resource(trickle_body=True, trickle_interval_s=0.05))
+    with (
+        open_stream(url, answer_timeout_s=0.5) as stream,
+        pytest.raises(FetchError, match="arrives too slowly"),
+    ):
+        b"".join(stream.iter_bytes())
+
+
+def test_a_fast_body_earns_the_time_it_needs(server: Loopback) -> None:
+    body = bytes(range(256)) * 16384  # 4 MB: 128 s at the minimum rate, far past 0.5 s
+    url = server.add("/big", Resource(body))
+    with open_stream(url, answer_timeout_s=0.5) as stream:
+        assert b"".join(stream.iter_bytes()) == body
+
+
+def test_without_a_total_a_begun_body_is_never_cut(server: Loopback) -> None:
+    body = b"x" * 30
+    url = server.add("/slow", Resource(body, trickle_body=True, trickle_interval_s=0.03))
+    with open_stream(url, answer_timeout_s=0.3, total_timeout_s=float("inf")) as stream:
+        assert b"".join(stream.iter_bytes()) == body
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", gzip.compress(b"<rss>one</rss>")),
+        ("x-gzip", gzip.compress(b"<rss>one</rss>")),
+        ("gzip", gzip.compress(b"<rss>o") + gzip.compress(b"ne</rss>")),  # two members
+        ("deflate", _deflate(b"<rss>one</rss>", zlib.MAX_WBITS)),
+        ("deflate", _deflate(b"<rss>one</rss>", -zlib.MAX_WBITS)),  # raw, as some servers send
+        ("gzip, deflate", _deflate(gzip.compress(b"<rss>one</rss>"), zlib.MAX_WBITS)),
+        ("identity", b"<rss>one</rss>"),
+    ],
+)
+def test_content_encodings_are_undone(server: Loopback, encoding: str, body: bytes) -> None:
+    url = server.add("/feed", Resource(body, headers={"Content-Encoding": encoding}))
+    assert fetch(url).body == b"<rss>one</rss>"
+
+
+def test_the_cap_counts_unpacked_bytes_in_every_layer(server: Loopback) -> None:
+    packed = gzip.compress(bytes(3 * 2**20))
+    url = server.add("/one", Resource(packed, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError, match="larger than 1 MB once unpacked"):
+        fetch(url, max_bytes=2**20)
+    # The outer layer alone unpacks to under the cap; the inner one does not.
+    twice = gzip.compress(packed)
+    url = server.add("/two", Resource(twice, headers={"Content-Encoding": "gzip, gzip"}))
+    assert len(packed) < 2**20
+    with pytest.raises(FetchError, match="larger than 1 MB once unpacked"):
+        fetch(url, max_bytes=2**20)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "fragment"),
+    [
+        ("br", "an encoding podplayer can't read (“br”)"),
+        ("gzip, gzip, gzip, gzip", "packed 4 times over"),
+    ],
+)
+def test_unreadable_encodings_are_messages(server: Loopback, encoding: str, fragment: str) -> None:
+    url = server.add("/feed", Resource(b"\x00" * 10, headers={"Content-Encoding": encoding}))
+    with pytest.raises(FetchError, match=re.escape(fragment)):
+        fetch(url)
+
+
+def test_damaged_gzip_is_a_message(server: Loopback) -> None:
+    url = server.add("/feed", Resource(b"this is not gzip", headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError, match="damaged gzip data"):
+        fetch(url)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from podplayer.desktop.instance import SingleInstance, absolute_sources, server_name
-from podplayer.desktop.lock import LibraryLock
+from podplayer.desktop.lock import IMPORT, LOCK_NAME, WINDOW, LibraryLock
 
 SEND = textwrap.dedent(
     """
@@ -146,3 +146,85 @@ def test_relative_paths_are_made_absolute(tmp_path: Path) -> None:
         "http://h/feed",
         str(Path("~/c.opml").expanduser()),
     ]
+
+
+def test_a_busy_primary_gets_the_sources_and_the_sender_says_it_handed_them_over(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    # The primary's event loop does not run while this thread waits (a window busy for
+    # seconds): the hand-over is still delivered, so it must not be reported as unanswered.
+    data = tmp_path / "data"
+    primary = SingleInstance(data)
+    assert primary.try_become_primary()
+    received: list[list[str]] = []
+    primary.arguments_received.connect(received.append)
+    try:
+        sender = SingleInstance(data)
+        assert sender.send_to_primary(["https://example.org/feed.xml"], timeout_ms=300)
+        assert sender.problem is None
+        qtbot.waitUntil(lambda: received == [["https://example.org/feed.xml"]], timeout=10_000)
+    finally:
+        primary.close()
+
+
+def test_an_import_holding_the_lock_is_named_not_called_unanswering(
+    qapp: Any, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    lock = LibraryLock(data / LOCK_NAME, IMPORT)
+    assert lock.acquire()
+    try:
+        launch = SingleInstance(data)
+        assert not launch.send_to_primary(["x.mp3"], timeout_ms=5000)
+        assert launch.problem is not None
+        assert "“podplayer import” (process" in launch.problem
+        assert "does not answer" not in launch.problem
+        assert "another “podplayer import”" in LibraryLock(data / LOCK_NAME).busy_message()
+    finally:
+        lock.release()
+
+
+def _import(home: Path, *sources: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PODPLAYER_HOME=str(home))
+    return subprocess.run(
+        [sys.executable, "-m", "podplayer", "import", *sources],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+
+
+def test_a_second_import_is_told_who_holds_the_library(tmp_path: Path) -> None:
+    from podplayer.core.paths import app_paths
+
+    data = app_paths().ensure().data_dir
+    for purpose, expected, unwanted in (
+        (IMPORT, "another “podplayer import” (process", "its window"),
+        (WINDOW, "add these from its window", "podplayer import"),
+    ):
+        lock = LibraryLock(data / LOCK_NAME, purpose)
+        assert lock.acquire()
+        try:
+            out = _import(Path(os.environ["PODPLAYER_HOME"]), str(tmp_path / "notes.txt"))
+        finally:
+            lock.release()
+        assert out.returncode != 0
+        assert expected in out.stderr and unwanted not in out.stderr, out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_the_lock_names_its_holder(tmp_path: Path) -> None:
+    lock = LibraryLock(tmp_path / LOCK_NAME, IMPORT)
+    assert lock.acquire()
+    try:
+        other = LibraryLock(tmp_path / LOCK_NAME)
+        assert not other.acquire()
+        assert (other.owner(), other.owner_purpose()) == (os.getpid(), IMPORT)
+    finally:
+        lock.release()
+    # A lock file written by an older podplayer (pid only) was the window's.
+    (tmp_path / LOCK_NAME).write_text("123\n", encoding="utf-8")
+    old = LibraryLock(tmp_path / LOCK_NAME)
+    assert (old.owner(), old.owner_purpose()) == (123, WINDOW)

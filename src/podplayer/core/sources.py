@@ -189,6 +189,8 @@ def audio_episode(path: Path) -> Podcast:
         info = mutagen.File(path)
     except (mutagen.MutagenError, OSError) as exc:
         raise ParseError(f"“{path.name}” could not be read as audio: {exc}") from None
+    except Exception:  # mutagen on a damaged file may raise anything
+        raise ParseError(f"“{path.name}” is damaged: it could not be read as audio") from None
     if info is None:
         raise ParseError(f"“{path.name}” is not an audio file podplayer knows")
     duration_ms = round(info.info.length * 1000) if getattr(info.info, "length", 0) else None

@@ -22,7 +22,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from podplayer import APP_ID
 from podplayer.core.fetch import is_web_url
-from podplayer.desktop.lock import LOCK_NAME, LibraryLock
+from podplayer.desktop.lock import IMPORT, LOCK_NAME, LibraryLock
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,8 @@ class SingleInstance(QObject):
         self.lock = lock or LibraryLock(data_dir / LOCK_NAME)
         self._server: QLocalServer | None = None
         self._buffers: dict[QLocalSocket, bytearray] = {}
+        #: Why the last :meth:`send_to_primary` failed, in words for a listener (None: it did not).
+        self.problem: str | None = None
 
     @property
     def is_primary(self) -> bool:
@@ -94,9 +96,23 @@ class SingleInstance(QObject):
         self._server = server
         return True
 
-    def send_to_primary(self, args: Sequence[str], timeout_ms: int = 5000) -> bool:
-        """Hand ``args`` to the running primary; True once it acknowledged them. Retries while
-        the primary is still starting (locked but not yet listening)."""
+    def send_to_primary(self, args: Sequence[str], timeout_ms: int = 10_000) -> bool:
+        """Hand ``args`` to the running primary; True once it has them. Retries while the
+        primary is still starting (locked but not yet listening).
+
+        Once the whole message is in the primary's socket it is delivered, whether or not the
+        primary confirms in time: a window busy for a few seconds reads it when it is free, so
+        that is True too (and logged). False, with :attr:`problem` saying why, when the holder
+        of the lock is a command-line import (which has no window to hand over to) or nothing
+        accepts the message in time."""
+        self.problem = None
+        owner = self.lock.owner()
+        running = f" (process {owner})" if owner else ""
+        if self.lock.owner_purpose() == IMPORT:
+            return self._fail(
+                f"“podplayer import”{running} is adding to the library; open podplayer again "
+                "when it has finished"
+            )
         payload = json.dumps({"args": absolute_sources(args)}).encode("utf-8") + b"\n"
         deadline = time.monotonic() + timeout_ms / 1000
         while True:
@@ -105,20 +121,35 @@ class SingleInstance(QObject):
             if socket.waitForConnected(max(1, int((deadline - time.monotonic()) * 1000))):
                 break
             if time.monotonic() >= deadline:
-                log.warning("The running podplayer does not answer: %s", socket.errorString())
-                return False
+                log.info("No answer from %s: %s", self.name, socket.errorString())
+                return self._fail(f"podplayer is already running{running} but does not answer")
             time.sleep(0.05)
         socket.write(payload)
+        while socket.bytesToWrite() > 0:
+            remaining = int((deadline - time.monotonic()) * 1000)
+            if remaining <= 0 or not socket.waitForBytesWritten(remaining):
+                socket.abort()
+                return self._fail(
+                    f"podplayer is already running{running} but did not take what was handed over"
+                )
         received = bytearray()
         while _ACK not in received:
             remaining = int((deadline - time.monotonic()) * 1000)
             if remaining <= 0 or not socket.waitForReadyRead(remaining):
-                log.warning("The running podplayer did not confirm the hand-over")
-                socket.abort()
-                return False
+                log.warning(
+                    "podplayer%s is busy; it will open what was handed over when it is free",
+                    running,
+                )
+                socket.disconnectFromServer()
+                return True
             received += bytes(socket.readAll().data())
         socket.disconnectFromServer()
         return True
+
+    def _fail(self, problem: str) -> bool:
+        self.problem = problem
+        log.warning("%s", problem)
+        return False
 
     def close(self) -> None:
         """Stop listening and release the lock (the library must be closed first)."""

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QObject, Signal
 
 from podplayer.core.errors import PodplayerError
+from podplayer.core.fetch import web_url_problem
 
 
 class PlaybackError(PodplayerError):
@@ -64,7 +65,10 @@ def validate_source(source: str) -> str:
         raise PlaybackError(f"Refused to play “{text[:60]}”: it is not a file or an http(s) URL")
     if "\x00" in text or "\n" in text or "\r" in text:
         raise PlaybackError("Refused to play a source containing control characters")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # a broken IPv6 host
+        raise PlaybackError(web_url_problem(text) or f"“{text[:60]}” is not valid") from None
     scheme = parts.scheme.lower()
     # A one-letter "scheme" is a Windows drive letter, not a URL.
     if scheme and len(scheme) > 1:
@@ -73,8 +77,8 @@ def validate_source(source: str) -> str:
                 f"Refused to play “{text[:60]}”: only http(s) addresses and local files can be"
                 f" played, not {scheme}:"
             )
-        if not parts.hostname:
-            raise PlaybackError(f"“{text[:60]}” is not a complete web address")
+        if (problem := web_url_problem(text)) is not None:
+            raise PlaybackError(problem)
         return text
     path = Path(os.path.expanduser(text))
     if not path.exists():

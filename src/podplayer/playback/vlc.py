@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from podplayer.core.fetch import web_url_problem
 from podplayer.core.model import Chapter, ChapterSource
 from podplayer.playback.base import (
     PlaybackError,
@@ -115,6 +116,8 @@ def describe_http_failure(url: str, timeout_s: float = _PROBE_TIMEOUT_S) -> str:
     import urllib.request
     from http import HTTPStatus
 
+    if (problem := web_url_problem(url)) is not None:
+        return problem
     parts = urlsplit(url)
     host = parts.hostname or url
     where = f"{host}:{parts.port}" if parts.port else host

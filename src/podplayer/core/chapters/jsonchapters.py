@@ -11,12 +11,16 @@ import logging
 import math
 from typing import Any
 
+from podplayer.core.chapters.limits import check_chapter_count
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Chapter, ChapterSource
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 16 * 1024 * 1024
+# 5,000 chapters with long titles and links stay under 2 MB; a tree of small JSON values costs
+# about twenty times its size in memory.
+MAX_BYTES = 4 * 1024 * 1024
+_MAX_SECONDS = 10**9  # beyond 30 years: not a position
 
 
 def _seconds_to_ms(value: Any) -> int | None:
@@ -28,11 +32,12 @@ def _seconds_to_ms(value: Any) -> int | None:
             value = float(value.strip())
         except ValueError:
             return None
-    if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+    # An int of 300 digits can't become a float: compare before any conversion.
+    if isinstance(value, int):
+        return value * 1000 if 0 <= value <= _MAX_SECONDS else None
+    if not isinstance(value, float) or not math.isfinite(value):
         return None
-    if value > 10**9:  # beyond 30 years: not a position
-        return None
-    return round(value * 1000)
+    return round(value * 1000) if 0 <= value <= _MAX_SECONDS else None
 
 
 def _text(value: Any) -> str | None:
@@ -72,6 +77,7 @@ def parse_json_chapters(data: bytes) -> tuple[Chapter, ...]:
         return ()
     if not isinstance(entries, list):
         raise ParseError("The “chapters” entry of this file is not a list")
+    check_chapter_count(len(entries), "This chapters file")
     chapters: list[Chapter] = []
     usable = 0
     for entry in entries:

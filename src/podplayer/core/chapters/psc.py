@@ -6,14 +6,18 @@ Start times are Normal Play Time (RFC 2326 3.6) and keep their milliseconds.
 
 from __future__ import annotations
 
+import io
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as _EtreeParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import iterparse
 
+from podplayer.core.chapters.limits import MAX_CHAPTERS, check_chapter_count
 from podplayer.core.errors import ParseError, TimecodeError
 from podplayer.core.model import Chapter, ChapterSource
 
@@ -23,7 +27,10 @@ NAMESPACES = ("http://podlove.org/simple-chapters", "http://podlove.org/simple-c
 _CHAPTER_TAGS = frozenset(f"{{{ns}}}chapter" for ns in NAMESPACES)
 
 # NPT: [[h:]m:]s[.frac]; unlike show notes, minutes and seconds may have one digit ("1:2" is 62 s).
-_NPT = re.compile(r"^\s*(?:(?:(\d{1,4}):)?(\d{1,4}):)?(\d{1,6})(?:\.(\d+))?\s*$")
+_NPT = re.compile(r"^\s*(?:(?:(\d{1,4}):)?(\d{1,4}):)?(\d{1,6})(?:\.(\d{1,9}))?\s*$", re.ASCII)
+#: A Podlove document is a few levels deep (feed, channel, item, chapters, chapter).
+MAX_DEPTH = 64
+MAX_BYTES = 16 * 1024 * 1024
 
 
 def parse_npt(text: str) -> int:
@@ -46,9 +53,15 @@ def chapters_from_attributes(items: Iterable[Mapping[str, str]]) -> tuple[Chapte
     """Chapters from the attribute maps of ``psc:chapter`` elements, sorted by start.
 
     Elements without a readable ``start`` are skipped (logged); a missing title becomes "".
+    More than :data:`~podplayer.core.chapters.limits.MAX_CHAPTERS` elements are no chapter
+    list: none is kept (logged), so one absurd episode does not cost its whole feed.
     """
+    wanted = list(itertools.islice(items, MAX_CHAPTERS + 1))
+    if len(wanted) > MAX_CHAPTERS:
+        log.warning("Podlove chapters skipped: more than %d in one list", MAX_CHAPTERS)
+        return ()
     chapters: list[Chapter] = []
-    for attrs in items:
+    for attrs in wanted:
         start = attrs.get("start")
         if start is None:
             log.info("Podlove chapter without a start time skipped")
@@ -77,12 +90,36 @@ def parse_psc(xml: bytes | str) -> tuple[Chapter, ...]:
 
     Takes a standalone ``<psc:chapters>`` document or a whole feed (then every episode's chapters
     are returned together; use :func:`podplayer.core.feeds.parse_feed` for per-episode lists).
-    Raises ParseError when the XML is malformed or uses forbidden entities.
+    Raises ParseError when the XML is malformed, uses forbidden entities, is larger than
+    :data:`MAX_BYTES`, nests deeper than :data:`MAX_DEPTH` or holds more chapters than
+    :data:`~podplayer.core.chapters.limits.MAX_CHAPTERS`.
     """
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    if len(data) > MAX_BYTES:
+        raise ParseError("These Podlove chapters are too large to be a chapter list")
+    found: list[dict[str, str]] = []
+    open_elements: list[Element] = []
+    events = iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        forbid_dtd=False,
+        forbid_entities=True,
+        forbid_external=True,
+    )
     try:
-        root = fromstring(xml, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        for event, element in events:
+            if event == "end":
+                open_elements.pop()
+                if open_elements:
+                    # Read elements leave the tree: memory stays flat however long the document.
+                    del open_elements[-1][:]
+                continue
+            open_elements.append(element)
+            if len(open_elements) > MAX_DEPTH:
+                raise ParseError(f"These Podlove chapters nest deeper than {MAX_DEPTH} levels")
+            if element.tag in _CHAPTER_TAGS:
+                found.append(dict(element.attrib))
+                check_chapter_count(len(found), "This Podlove document")
     except (_EtreeParseError, DefusedXmlException, ValueError) as exc:
         raise ParseError(f"These Podlove chapters are not readable XML: {exc}") from None
-    return chapters_from_attributes(
-        dict(el.attrib) for el in root.iter() if el.tag in _CHAPTER_TAGS
-    )
+    return chapters_from_attributes(found)

@@ -9,6 +9,11 @@
 
 An embedded picture has no URL; its chapter's ``image`` is then ``"apic:<element id>"``, a
 reference :func:`read_tag_image` resolves against the same file.
+
+Every count a file states is checked before it is believed: a chapter track's sample tables,
+the number of tracks, boxes, comments and chapters are capped (see
+:data:`~podplayer.core.chapters.limits.MAX_CHAPTERS`), so a crafted file of a few kilobytes
+can't ask for gigabytes, and every walk is linear in what it reads.
 """
 
 from __future__ import annotations
@@ -23,12 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import mutagen._vorbis
-import mutagen.flac
 import mutagen.id3
 import mutagen.ogg
-from mutagen import MutagenError
 from mutagen.id3 import ID3NoHeaderError
 
+from podplayer.core.chapters.limits import check_chapter_count
 from podplayer.core.chapters.psc import parse_npt
 from podplayer.core.errors import ParseError, TimecodeError
 from podplayer.core.model import Chapter, ChapterSource
@@ -37,7 +41,6 @@ log = logging.getLogger(__name__)
 
 # mutagen's annotations are partial; these names keep strict mypy off its untyped calls.
 ID3: Any = mutagen.id3.ID3
-FLAC: Any = mutagen.flac.FLAC
 OggPage: Any = mutagen.ogg.OggPage
 VCommentDict: Any = mutagen._vorbis.VCommentDict
 
@@ -50,8 +53,19 @@ __all__ = [
 
 IMAGE_REF_PREFIX = "apic:"
 MAX_MOOV_BYTES = 64 * 1024 * 1024
-MAX_SAMPLE_BYTES = 64 * 1024
-_CHAPTER_KEY = re.compile(r"^chapter(\d{1,4})(name|url)?$", re.IGNORECASE)
+#: A chapter title and its link: a text sample past this is read only this far.
+MAX_SAMPLE_BYTES = 2 * 1024
+#: Chapter text tracks read: the titles, and a second track of links (Hindenburg).
+MAX_CHAPTER_TRACKS = 2
+#: Boxes in one container (a real one holds a handful; fragmented files a few thousand).
+MAX_BOXES = 100_000
+MAX_TRACKS = 256
+#: Vorbis comments in one tag, and the bytes of the tag (cover art included).
+MAX_COMMENTS = 10_000
+MAX_COMMENT_BYTES = 16 * 1024 * 1024
+#: How far into an Ogg or FLAC file the tags are looked for.
+MAX_SCAN_BYTES = 64 * 1024 * 1024
+_CHAPTER_KEY = re.compile(r"^chapter(\d{1,4})(name|url)?$", re.IGNORECASE | re.ASCII)
 
 Source = str | os.PathLike[str] | BinaryIO
 
@@ -121,8 +135,8 @@ def read_tag_image(source: Source, ref: str) -> tuple[str, bytes] | None:
     element_id = ref[len(IMAGE_REF_PREFIX) :]
     try:
         tags = ID3(source)
-    except (MutagenError, OSError, ValueError) as exc:
-        raise ParseError(f"Cannot read the chapter pictures of this file: {exc}") from None
+    except Exception as exc:  # mutagen on a damaged file may raise anything
+        raise ParseError(f"Cannot read the chapter pictures of this file: {_reason(exc)}") from None
     for chap in tags.getall("CHAP"):
         if chap.element_id == element_id:
             for pic in chap.sub_frames.getall("APIC"):
@@ -138,20 +152,23 @@ def _read(stream: BinaryIO, *, head: bool) -> tuple[Chapter, ...]:
         return ()
     try:
         chapters = reader(stream, head)
-    except (
-        MutagenError,
-        struct.error,
-        ValueError,
-        LookupError,
-        EOFError,
-        OverflowError,
-        TypeError,
-    ) as exc:
+    except (ParseError, _TruncatedError, OSError):
+        raise
+    except Exception as exc:  # mutagen on a damaged file may raise anything
         if head:
             raise _TruncatedError from exc
         log.info("damaged chapter tags", exc_info=True)
-        raise ParseError(f"The chapter tags of this file are damaged: {exc}") from None
+        raise ParseError(f"The chapter tags of this file are damaged: {_reason(exc)}") from None
+    check_chapter_count(len(chapters), "This file")
     return tuple(sorted(chapters, key=lambda c: c.start_ms))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "its tables nest too deep"
+    if isinstance(exc, MemoryError):
+        return "it asks for more memory than a tag can need"
+    return (str(exc).strip() or type(exc).__name__)[:200]
 
 
 def _reader_for(magic: bytes) -> Callable[[BinaryIO, bool], list[Chapter]] | None:
@@ -175,6 +192,10 @@ def _id3_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     if head and needed is not None and needed > stream.tell():
         raise _TruncatedError
     stream.seek(0)
+    # Every CHAP frame names itself in its header (unsynchronisation leaves the letters as they
+    # are): too many chapters are refused before mutagen builds them all.
+    check_chapter_count(stream.read(needed or 0).count(b"CHAP"), "This file")
+    stream.seek(0)
     try:
         tags = ID3(stream)
     except ID3NoHeaderError:
@@ -182,26 +203,9 @@ def _id3_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     chaps = {chap.element_id: chap for chap in tags.getall("CHAP")}
     if not chaps:
         return []
-    tocs = tags.getall("CTOC")
-    top = next((t for t in tocs if t.flags & 0x01), tocs[0] if tocs else None)
-    order: list[str] = []
-
-    def walk(toc_id: str, seen: set[str]) -> None:
-        toc = next((t for t in tocs if t.element_id == toc_id), None)
-        if toc is None or toc_id in seen:
-            return
-        seen.add(toc_id)
-        for child in toc.child_element_ids:
-            if child in chaps and child not in order:
-                order.append(child)
-            else:
-                walk(child, seen)
-
-    if top is not None:
-        walk(top.element_id, set())
-    order += [cid for cid in chaps if cid not in order]
+    check_chapter_count(len(chaps), "This file")
     chapters = []
-    for position, element_id in enumerate(order):
+    for position, element_id in enumerate(_toc_order(tags.getall("CTOC"), chaps)):
         chap = chaps[element_id]
         subs = chap.sub_frames
         title = "".join(str(t) for t in subs.getall("TIT2")[:1]).strip()
@@ -225,6 +229,32 @@ def _id3_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
             )
         )
     return chapters
+
+
+def _toc_order(tocs: list[Any], chaps: dict[str, Any]) -> list[str]:
+    """Chapter ids in the order of the top-level CTOC (depth first through nested tables of
+    contents), then the chapters no table lists. Iterative and linear: a chain of thousands of
+    nested tables costs no recursion, a table listed twice is walked once."""
+    by_id: dict[str, Any] = {}
+    for toc in tocs:
+        by_id.setdefault(toc.element_id, toc)
+    top = next((t for t in tocs if t.flags & 0x01), tocs[0] if tocs else None)
+    order: dict[str, None] = {}
+    if top is not None:
+        walked = {top.element_id}
+        stack = [iter(top.child_element_ids)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            elif child in chaps:
+                order.setdefault(child)
+            elif child in by_id and child not in walked:
+                walked.add(child)
+                stack.append(iter(by_id[child].child_element_ids))
+    for element_id in chaps:
+        order.setdefault(element_id)
+    return list(order)
 
 
 # --- Ogg and FLAC comments ----------------------------------------------------------------------
@@ -256,11 +286,25 @@ def _comment_chapters(comments: Any) -> list[Chapter]:
     return chapters
 
 
+def _vorbis_comments(data: bytes) -> Any:
+    """mutagen's reading of a Vorbis comment block, once its stated count is found sane."""
+    if len(data) > MAX_COMMENT_BYTES:
+        raise ValueError("the tags are larger than any real tag")
+    if len(data) >= 8:
+        (vendor_length,) = struct.unpack_from("<I", data)
+        if 8 + vendor_length <= len(data):
+            (count,) = struct.unpack_from("<I", data, 4 + vendor_length)
+            if count > MAX_COMMENTS:
+                raise ValueError(f"the tags claim {count:,} comments")
+    return VCommentDict(data, framing=False)
+
+
 def _ogg_packets(stream: BinaryIO) -> Iterator[bytes]:
     """The packets of the first logical stream; a cut-off page ends the iteration (head)."""
     serial: int | None = None
     pending: list[Any] = []
-    while True:
+    pending_bytes = 0
+    while stream.tell() < MAX_SCAN_BYTES:
         try:
             page = OggPage(stream)
         except EOFError:
@@ -270,21 +314,24 @@ def _ogg_packets(stream: BinaryIO) -> Iterator[bytes]:
         if page.serial != serial:
             continue
         pending.append(page)
+        pending_bytes += page.size
+        if pending_bytes > MAX_COMMENT_BYTES:
+            raise ValueError("a header packet is larger than any real tag")
         if page.packets and page.complete:
             yield from OggPage.to_packets(pending)
-            pending = []
+            pending, pending_bytes = [], 0
         elif page.packets and len(page.packets) > 1:
             *done, _ = OggPage.to_packets(pending, strict=False)
             yield from done
-            pending = [pending[-1]]
+            pending, pending_bytes = [pending[-1]], pending[-1].size
 
 
 def _ogg_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     for number, packet in enumerate(_ogg_packets(stream)):
         if packet.startswith(b"\x03vorbis"):
-            return _comment_chapters(VCommentDict(packet[7:], framing=False))
+            return _comment_chapters(_vorbis_comments(packet[7:]))
         if packet.startswith(b"OpusTags"):
-            return _comment_chapters(VCommentDict(packet[8:], framing=False))
+            return _comment_chapters(_vorbis_comments(packet[8:]))
         if packet.startswith(b"\x7fFLAC") or number >= 2:
             break
     if head:
@@ -293,8 +340,23 @@ def _ogg_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
 
 
 def _flac_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
-    flac = FLAC(stream)
-    return _comment_chapters(flac.tags) if flac.tags is not None else []
+    """The VORBIS_COMMENT block among the FLAC metadata blocks (each: last flag and type in one
+    byte, then a 24-bit length)."""
+    stream.seek(4)
+    for _ in range(MAX_BOXES):
+        header = stream.read(4)
+        if len(header) < 4:
+            raise _TruncatedError
+        kind, length = header[0] & 0x7F, int.from_bytes(header[1:4], "big")
+        if kind == 4:
+            block = stream.read(length)
+            if len(block) < length:
+                raise _TruncatedError
+            return _comment_chapters(_vorbis_comments(block))
+        if header[0] & 0x80 or kind == 0x7F:
+            return []
+        stream.seek(length, io.SEEK_CUR)
+    raise ValueError("the file has more metadata blocks than any real file")
 
 
 # --- MP4 ---------------------------------------------------------------------------------------
@@ -306,6 +368,14 @@ class _Track:
     timescale: int = 0
     handler: bytes = b""
     chapter_refs: list[int] = field(default_factory=list)
+    # Where the sample tables are: read only for the tracks that hold chapters.
+    stbl: tuple[int, int] | None = None
+
+
+@dataclass
+class _Samples:
+    """A chapter track's sample tables, each bounded by MAX_CHAPTERS."""
+
     durations: list[int] = field(default_factory=list)  # per sample, in timescale units
     sizes: list[int] = field(default_factory=list)
     chunk_offsets: list[int] = field(default_factory=list)
@@ -316,7 +386,9 @@ def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tupl
     """(type, payload start, payload end) of the boxes laid end to end in data[start:end]."""
     end = len(data) if end is None else end
     pos = start
-    while pos + 8 <= end:
+    for _ in range(MAX_BOXES):
+        if pos + 8 > end:
+            return
         size, kind = struct.unpack_from(">I4s", data, pos)
         header = 8
         if size == 1:
@@ -332,6 +404,7 @@ def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tupl
             raise _TruncatedError
         yield kind, pos + header, pos + size
         pos += size
+    raise ValueError("an MP4 box holds more boxes than any real file")
 
 
 def _child(data: bytes, start: int, end: int, *path: bytes) -> tuple[int, int] | None:
@@ -349,7 +422,9 @@ def _find_moov(stream: BinaryIO) -> bytes:
     stream.seek(0, io.SEEK_END)
     total = stream.tell()
     pos = 0
-    while pos + 8 <= total:
+    for _ in range(MAX_BOXES):
+        if pos + 8 > total:
+            break
         stream.seek(pos)
         header = stream.read(16)
         if len(header) < 8:
@@ -382,9 +457,8 @@ def _parse_track(moov: bytes, start: int, end: int) -> _Track:
         track.track_id = struct.unpack_from(">I", moov, tkhd[0] + (20 if version == 1 else 12))[0]
     chap = _child(moov, start, end, b"tref", b"chap")
     if chap:
-        track.chapter_refs = list(
-            struct.unpack_from(f">{(chap[1] - chap[0]) // 4}I", moov, chap[0])
-        )
+        count = min((chap[1] - chap[0]) // 4, MAX_TRACKS)
+        track.chapter_refs = list(struct.unpack_from(f">{count}I", moov, chap[0]))
     mdhd = _child(moov, start, end, b"mdia", b"mdhd")
     if mdhd:
         version = moov[mdhd[0]]
@@ -392,49 +466,65 @@ def _parse_track(moov: bytes, start: int, end: int) -> _Track:
     hdlr = _child(moov, start, end, b"mdia", b"hdlr")
     if hdlr:
         track.handler = moov[hdlr[0] + 8 : hdlr[0] + 12]
-    stbl = _child(moov, start, end, b"mdia", b"minf", b"stbl")
-    if stbl is None:
-        return track
-    for kind, s, _e in _boxes(moov, *stbl):
-        count = struct.unpack_from(">I", moov, s + 4)[0]
-        if kind == b"stts":
-            for i in range(count):
-                n, delta = struct.unpack_from(">II", moov, s + 8 + 8 * i)
-                track.durations += [delta] * min(n, 100_000)
-        elif kind == b"stsz":
-            fixed, count = struct.unpack_from(">II", moov, s + 4)
-            if fixed:
-                track.sizes = [fixed] * min(count, 100_000)
-            else:
-                track.sizes = list(struct.unpack_from(f">{min(count, 100_000)}I", moov, s + 12))
-        elif kind == b"stsc":
-            track.sample_to_chunk = [
-                struct.unpack_from(">II", moov, s + 8 + 12 * i) for i in range(min(count, 100_000))
-            ]
-        elif kind in (b"stco", b"co64"):
-            fmt = "I" if kind == b"stco" else "Q"
-            track.chunk_offsets = list(
-                struct.unpack_from(f">{min(count, 100_000)}{fmt}", moov, s + 8)
-            )
+    track.stbl = _child(moov, start, end, b"mdia", b"minf", b"stbl")
     return track
 
 
-def _sample_offsets(track: _Track) -> list[int]:
+def _table(moov: bytes, start: int, end: int, entry: str, skip: int = 0) -> list[tuple[int, ...]]:
+    """The entries of a full box's table: a count (after ``skip`` bytes), then fixed-size
+    entries of struct format ``entry``. The count is checked against MAX_CHAPTERS and against
+    the box's own size before anything is allocated."""
+    (count,) = struct.unpack_from(">I", moov, start + 4 + skip)
+    check_chapter_count(count, "This file's chapter track")
+    first = start + 8 + skip
+    size = struct.calcsize(">" + entry)
+    if first + count * size > end:
+        raise ValueError("an MP4 sample table runs past its box")
+    return list(struct.iter_unpack(">" + entry, moov[first : first + count * size]))
+
+
+def _read_samples(moov: bytes, stbl: tuple[int, int]) -> _Samples:
+    samples = _Samples()
+    for kind, s, e in _boxes(moov, *stbl):
+        if kind == b"stts":
+            runs = _table(moov, s, e, "II")
+            # Each run is a sample count: the total, not only each run, must stay small.
+            check_chapter_count(sum(n for n, _ in runs), "This file's chapter track")
+            samples.durations = [delta for n, delta in runs for _ in range(n)]
+        elif kind == b"stsz":
+            (fixed,) = struct.unpack_from(">I", moov, s + 4)
+            if fixed:
+                (count,) = struct.unpack_from(">I", moov, s + 8)
+                check_chapter_count(count, "This file's chapter track")
+                samples.sizes = [fixed] * count
+            else:
+                samples.sizes = [size for (size,) in _table(moov, s, e, "I", skip=4)]
+        elif kind == b"stsc":
+            samples.sample_to_chunk = [(first, n) for first, n, _ in _table(moov, s, e, "III")]
+        elif kind in (b"stco", b"co64"):
+            fmt = "I" if kind == b"stco" else "Q"
+            samples.chunk_offsets = [offset for (offset,) in _table(moov, s, e, fmt)]
+    return samples
+
+
+def _sample_offsets(samples: _Samples) -> list[int]:
+    """Where each sample starts: chunks in order, each holding the sample count of the last
+    ``stsc`` rule whose first chunk it has reached (one pass over chunks and rules)."""
     offsets: list[int] = []
-    rules = sorted(track.sample_to_chunk)
-    sample = 0
-    for chunk_index, chunk_offset in enumerate(track.chunk_offsets, start=1):
-        per_chunk = 0
-        for first_chunk, samples in rules:
-            if first_chunk <= chunk_index:
-                per_chunk = samples
+    rules = sorted(samples.sample_to_chunk)
+    rule = 0
+    per_chunk = 0
+    sizes = samples.sizes
+    for chunk_index, chunk_offset in enumerate(samples.chunk_offsets, start=1):
+        while rule < len(rules) and rules[rule][0] <= chunk_index:
+            per_chunk = rules[rule][1]
+            rule += 1
         pos = chunk_offset
-        for _ in range(per_chunk):
-            if sample >= len(track.sizes):
-                return offsets
+        for size in sizes[len(offsets) : len(offsets) + per_chunk]:
             offsets.append(pos)
-            pos += track.sizes[sample]
-            sample += 1
+            pos += size
+        if len(offsets) >= len(sizes):
+            break
     return offsets
 
 
@@ -460,16 +550,19 @@ def _text_sample(sample: bytes) -> tuple[str, str | None]:
     return text.strip(), url
 
 
-def _track_chapters(stream: BinaryIO, track: _Track) -> list[tuple[int, int, str, str | None]]:
+def _track_chapters(
+    stream: BinaryIO, moov: bytes, track: _Track
+) -> list[tuple[int, int, str, str | None]]:
     """(start ms, end ms, text, url) per sample of a chapter text track."""
-    if not track.timescale:
+    if not track.timescale or track.stbl is None:
         return []
+    samples = _read_samples(moov, track.stbl)
     stream.seek(0, io.SEEK_END)
     total = stream.tell()
     result = []
     elapsed = 0
-    offsets = _sample_offsets(track)
-    for offset, size, duration in zip(offsets, track.sizes, track.durations, strict=False):
+    offsets = _sample_offsets(samples)
+    for offset, size, duration in zip(offsets, samples.sizes, samples.durations, strict=False):
         if offset + min(size, MAX_SAMPLE_BYTES) > total:
             raise _TruncatedError
         stream.seek(offset)
@@ -514,10 +607,16 @@ def _nero_chapters(moov: bytes) -> list[Chapter]:
 
 def _mp4_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     moov = _find_moov(stream)
-    tracks = [_parse_track(moov, s, e) for kind, s, e in _boxes(moov) if kind == b"trak"]
+    tracks: list[_Track] = []
+    for kind, s, e in _boxes(moov):
+        if kind == b"trak":
+            if len(tracks) == MAX_TRACKS:
+                raise ValueError(f"the file has more than {MAX_TRACKS} tracks")
+            tracks.append(_parse_track(moov, s, e))
     by_id = {t.track_id: t for t in tracks}
     refs = [ref for t in tracks for ref in t.chapter_refs if ref in by_id]
-    lists = [_track_chapters(stream, by_id[ref]) for ref in dict.fromkeys(refs)]
+    chapter_tracks = list(dict.fromkeys(refs))[:MAX_CHAPTER_TRACKS]
+    lists = [_track_chapters(stream, moov, by_id[ref]) for ref in chapter_tracks]
     lists = [samples for samples in lists if samples]
     movie_end_ms = _movie_duration_ms(moov)
     if lists:
