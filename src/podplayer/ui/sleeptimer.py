@@ -188,7 +188,7 @@ class SleepTimer(QObject):
             if self._volume is not None:
                 player.set_volume(0)  # the output may still hold audio: keep it silent
             player.pause()
-            if player.state is PlayerState.PAUSED:
+            if player.is_seekable():  # paused now (not still opening)
                 # Drops what the output holds: resuming starts clean at the paused position.
                 player.seek(player.position())
         self._restore_volume()
