@@ -190,9 +190,11 @@ def landing(
 
 
 class AmemRecorder:
-    """Records what a libVLC media player outputs through amem callbacks, split at each
-    flush (a seek flushes the output): ``stretches()`` gives the samples between flushes.
-    Install it before ``play()``; callbacks run on libVLC's threads."""
+    """Records what a libVLC media player outputs through amem callbacks, as a listener would
+    hear it: split at each flush (a seek flushes the output), and without the buffers that
+    were handed over ahead of time but were not yet due when the flush dropped them.
+    ``stretches()`` gives the samples between flushes. Install it before ``play()``;
+    callbacks run on libVLC's threads."""
 
     RATE = 48000
 
@@ -203,8 +205,11 @@ class AmemRecorder:
         import vlc
 
         self._string_at = ctypes.string_at
+        self._clock = vlc.libvlc_clock
         self._lock = threading.Lock()
-        self._stretches: list[array.array[int]] = [array.array("h")]
+        # Per stretch: (due time in libVLC's clock µs, samples) of each buffer.
+        self._stretches: list[list[tuple[int, array.array[int]]]] = [[]]
+        self._cut: list[int | None] = [None]
         self.flushes = 0
         self._callbacks = (
             vlc.CallbackDecorators.AudioPlayCb(self._play),
@@ -220,23 +225,39 @@ class AmemRecorder:
         chunk = array.array("h")
         chunk.frombytes(self._string_at(samples, count * 2))
         with self._lock:
-            self._stretches[-1].extend(chunk)
+            self._stretches[-1].append((pts, chunk))
 
     def _flush(self, data: object, pts: int) -> None:
+        now = self._clock()
         with self._lock:
             self.flushes += 1
-            if len(self._stretches[-1]):
-                self._stretches.append(array.array("h"))
+            if self._stretches[-1]:
+                self._cut[-1] = now
+                self._stretches.append([])
+                self._cut.append(None)
 
     def heard_ms(self) -> float:
-        """Recording ms since the last flush."""
+        """Recording ms since the last flush (including what is not yet due)."""
         with self._lock:
-            return len(self._stretches[-1]) * 1000 / self.RATE
+            return sum(len(c) for _pts, c in self._stretches[-1]) * 1000 / self.RATE
 
     def stretches(self) -> list[array.array[int]]:
-        """The non-empty recordings between flushes, oldest first."""
+        """What was heard between flushes, oldest first (a buffer's part due after the
+        flush that ended its stretch is cut off)."""
+        result = []
         with self._lock:
-            return [s[:] for s in self._stretches if len(s)]
+            for buffers, cut in zip(self._stretches, self._cut, strict=True):
+                heard: array.array[int] = array.array("h")
+                for pts, chunk in buffers:
+                    keep = len(chunk)
+                    if cut is not None:
+                        keep = min(keep, round((cut - pts) * self.RATE / 1_000_000))
+                    if keep <= 0:
+                        break
+                    heard.extend(chunk[:keep])
+                if len(heard):
+                    result.append(heard)
+        return result
 
 
 def read_wav(path: Path) -> tuple[array.array[int], int]:

@@ -461,6 +461,7 @@ class VlcPlayer(Player):
         elif self._state in (PlayerState.STOPPED, PlayerState.ENDED, PlayerState.ERROR):
             if self._state is PlayerState.ENDED:
                 self._anchor(0)
+            self.about_to_open.emit(self._anchor_ms)
             self._open()
         else:
             self._pause_when_open = False
