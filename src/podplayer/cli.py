@@ -99,11 +99,19 @@ def _cmd_play(args: argparse.Namespace) -> int:
     chapters = None
     if not is_web_url(args.source) and Path(args.source).is_file():
         try:
-            chapters = sources.audio_episode(Path(args.source)).episodes[0].chapters or None
+            chapters = sources.audio_episode(Path(args.source)).episodes[0].chapters
         except PodplayerError:
-            chapters = None  # the player says what is wrong with the file
+            chapters = ()  # the player says what is wrong with the file
     return int(
-        run_play(args.source, args.chapter, at_ms, args.seconds, args.output, chapters=chapters)
+        run_play(
+            args.source,
+            args.chapter,
+            at_ms,
+            args.seconds,
+            args.output,
+            chapters=chapters,
+            speed=args.speed,
+        )
     )
 
 
@@ -240,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--at", metavar="TIME", help="start at TIME (1:02:03, 75:12 or seconds)")
     play.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds of audio")
+    play.add_argument(
+        "--speed", type=float, default=1.0, metavar="X", help="play at X times (0.5 to 3)"
+    )
     play.add_argument(
         "--output", type=Path, metavar="FILE.wav", help="write the audio to a WAV file"
     )

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import ruler
 import tones
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -48,6 +49,12 @@ def tone_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tone_file(tone_dir: Path) -> Callable[[str], Path]:
     """tone_file("mp3-vbr") -> the path of that format's tone file (generated once)."""
     return lambda fmt: tones.generate(tone_dir, fmt)
+
+
+@pytest.fixture(scope="session")
+def ruler_file(tone_dir: Path) -> Callable[[str], Path]:
+    """ruler_file("mp3-vbr") -> the path of the 600 s ruler in that encoding (made once)."""
+    return lambda fmt: ruler.generate(tone_dir, fmt)
 
 
 class _Handler(BaseHTTPRequestHandler):

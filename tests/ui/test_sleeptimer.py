@@ -11,7 +11,7 @@ from podplayer.core.model import Chapter, Episode
 from podplayer.playback.base import PlayerState
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
-from podplayer.ui.sleeptimer import FADE_MS, SleepMode, SleepTimer, SleepTimerButton
+from podplayer.ui.sleeptimer import FADE_MS, SILENT_MS, SleepMode, SleepTimer, SleepTimerButton
 
 
 class Clock:
@@ -49,11 +49,14 @@ def test_minutes_fade_then_pause_and_give_the_volume_back(
     timer.start_minutes(10)
     assert timer.mode is SleepMode.MINUTES
     assert timer.text() == "Sleep in 10:00"
-    clock.now += 600 - FADE_MS / 2000  # halfway through the fade
+    clock.now += 600 - (SILENT_MS + FADE_MS / 2) / 1000  # halfway through the fade
     timer.tick()
     assert timer.fading
     assert 30 <= player.volume() <= 50
-    clock.now += FADE_MS / 1000
+    clock.now += FADE_MS / 2000
+    timer.tick()
+    assert player.volume() == 0  # silent for the last SILENT_MS
+    clock.now += SILENT_MS / 1000
     fired: list[bool] = []
     timer.fired.connect(lambda: fired.append(True))
     timer.tick()

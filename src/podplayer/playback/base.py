@@ -99,9 +99,12 @@ class Player(QObject):
     - ``duration_changed(int)``: the media length in ms once known.
     - ``media_loaded(str)``: the accepted (normalised) source after ``load``.
     - ``error_occurred(str)``: a message for a listener; the state becomes ERROR.
+    - ``about_to_open(int)``: ``play()`` is about to open the media at this position (ms);
+      a slot may still ``seek()`` there, and the media opens where it did.
     """
 
     state_changed = Signal(object)
+    about_to_open = Signal(int)
     position_changed = Signal(int)
     duration_changed = Signal(int)
     media_loaded = Signal(str)

@@ -30,7 +30,22 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
 EXIT_BAD_SOURCE = 2
+MIN_SPEED = 0.5
+MAX_SPEED = 3.0
 _POLL_MS = 20
+
+
+def _tag_chapters(path: str) -> tuple[Chapter, ...]:
+    """The chapters in a local file's tags; none when they can't be read (the player then
+    says what is wrong with the file)."""
+    from podplayer.core.chapters.tags import read_tag_chapters
+    from podplayer.core.errors import PodplayerError
+
+    try:
+        return read_tag_chapters(path, name=display_name(path))
+    except PodplayerError as exc:
+        log.info("no chapters from the tags of %s: %s", path, exc)
+        return ()
 
 
 def run_play(
@@ -41,15 +56,18 @@ def run_play(
     output: Path | None,
     *,
     chapters: Sequence[Chapter] | None = None,
+    speed: float = 1.0,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
     """Play ``source`` from chapter ``chapter`` (1-based) or ``at_ms`` for ``seconds`` seconds
-    of audio (None: to the end), to the sound device or, with ``output``, into a WAV file.
+    of audio (None: to the end), to the sound device or, with ``output``, into a WAV file, at
+    ``speed`` (0.5 to 3; ``seconds`` are media seconds).
 
-    ``chapters`` defaults to those libVLC finds in a local file. Prints one line per chapter
-    reached on ``out``, errors on ``err``. Returns 0 when done, 2 for an invalid or unplayable
-    source (one line on ``err``), 1 when libVLC is unavailable. Runs its own event loop.
+    ``chapters`` defaults to those in a local file's tags (none for a URL). Prints one line per
+    chapter reached on ``out``, errors on ``err``. Returns 0 when done, 2 for an invalid or
+    unplayable source or one that ends far before its length (one line on ``err``), 1 when
+    libVLC is unavailable. Runs its own event loop.
     """
     out = out or sys.stdout
     err = err or sys.stderr
@@ -68,8 +86,10 @@ def run_play(
         return fail(reason, EXIT_UNAVAILABLE)
     if seconds is not None and seconds <= 0:
         return fail("--seconds must be more than 0")
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        return fail(f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}")
     if chapters is None:
-        chapters = () if is_url(source) else vlc_backend.read_chapters(source)
+        chapters = () if is_url(source) else _tag_chapters(source)
     ordered = sorted(chapters, key=lambda c: c.start_ms)
 
     start_ms = max(0, at_ms or 0)
@@ -90,6 +110,7 @@ def run_play(
     except PlaybackError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
 
+    player.set_rate(speed)
     loop = QEventLoop()
     status = EXIT_OK
     printed = -2
@@ -142,7 +163,7 @@ def run_play(
     player.close()
     player.deleteLater()
     if output is not None and seconds is not None and output.exists():
-        _trim_wav(output, seconds)
+        _trim_wav(output, seconds / speed)
     return status
 
 

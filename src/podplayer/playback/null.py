@@ -74,6 +74,7 @@ class NullPlayer(Player):
         elif self._state in (PlayerState.STOPPED, PlayerState.ENDED, PlayerState.ERROR):
             if self._state is PlayerState.ENDED:
                 self._position = 0
+            self.about_to_open.emit(self._position)
             self._pause_when_open = False
             self._set_state(PlayerState.OPENING)
             self._open_timer.start()

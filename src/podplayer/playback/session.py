@@ -40,6 +40,7 @@ class PlaybackSession(QObject):
         self._starts: list[int] = []
         self._current = -1
         self._pending_seek: int | None = None
+        self._explicit_start: int | None = None
         player.position_changed.connect(self._on_position)
         player.state_changed.connect(self._on_state)
 
@@ -66,6 +67,13 @@ class PlaybackSession(QObject):
     def pending_seek_ms(self) -> int | None:
         """The target (ms) of a seek waiting for the media to open, else None."""
         return self._pending_seek
+
+    @property
+    def explicit_start_ms(self) -> int | None:
+        """The position (ms) the listener asked for by a chapter click (or next/previous
+        chapter) that is being opened or was sought last, else None: a skipper plays it even
+        when that chapter is skipped."""
+        return self._explicit_start
 
     def chapter_at(self, position_ms: int) -> int:
         """Index of the chapter containing ``position_ms``, -1 before the first."""
@@ -114,7 +122,7 @@ class PlaybackSession(QObject):
         Raises IndexError for a bad index and PlaybackError when the episode has no audio."""
         if not 0 <= index < len(self._chapters):
             raise IndexError(f"no chapter {index}")
-        self._seek_episode(self._chapters[index].start_ms, play=True)
+        self._seek_episode(self._chapters[index].start_ms, play=True, explicit=True)
 
     def next_chapter(self) -> None:
         """Play the next chapter; nothing after the last one."""
@@ -156,13 +164,16 @@ class PlaybackSession(QObject):
             return False
         return self._player.source == wanted and self._player.state is not PlayerState.ERROR
 
-    def _seek_episode(self, target_ms: int, play: bool, force_load: bool = False) -> None:
+    def _seek_episode(
+        self, target_ms: int, play: bool, force_load: bool = False, explicit: bool = False
+    ) -> None:
         episode = self._episode
         if episode is None:
             raise PlaybackError("No episode is selected")
         if episode.audio is None:
             raise PlaybackError(f"“{episode.title}” has no audio yet: locate its file or address")
         target = max(0, int(target_ms))
+        self._explicit_start = target if explicit else None
         player = self._player
         if force_load or not self._is_loaded():
             log.debug("loading %s at %d ms", episode.audio, target)

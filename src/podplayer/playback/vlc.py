@@ -464,6 +464,7 @@ class VlcPlayer(Player):
         elif self._state in (PlayerState.STOPPED, PlayerState.ENDED, PlayerState.ERROR):
             if self._state is PlayerState.ENDED:
                 self._anchor(0)
+            self.about_to_open.emit(self._anchor_ms)
             self._open()
         else:
             self._pause_when_open = False
@@ -560,7 +561,7 @@ class VlcPlayer(Player):
     def chapters(self) -> tuple[Chapter, ...]:
         """The chapters libVLC reports for the playing media (empty before it plays).
 
-        Under the avformat demuxer libVLC's chapter names are unreliable; see ``read_chapters``.
+        Under the avformat demuxer libVLC's chapter names are unreliable: read the file's tags.
         """
         if self._closed or self._state not in (PlayerState.PLAYING, PlayerState.PAUSED):
             return ()
@@ -608,44 +609,3 @@ def _chapters_of(mp: Any) -> tuple[Chapter, ...]:
             )
         )
     return tuple(chapters)
-
-
-def read_chapters(path: str, timeout_s: float = 3.0) -> tuple[Chapter, ...]:
-    """Chapters of a local file as libVLC's native demuxers see them (M4A, MKA, Ogg/Opus
-    comments; not MP3 ID3 CHAP). Blocking, up to ``timeout_s`` seconds: libVLC only reports
-    chapters once the media plays, so this plays it silently. Raises PlaybackError for a
-    refused source or when libVLC is unavailable."""
-    source = validate_source(path)
-    ok, reason = vlc_available()
-    if not ok:
-        raise PlaybackError(reason)
-    vlc = _import_vlc()
-    instance = vlc.Instance([*BASE_ARGS, "--aout=dummy"])
-    mp = instance.media_player_new()
-    media = (
-        instance.media_new_location(source) if is_url(source) else instance.media_new_path(source)
-    )
-    mp.set_media(media)
-    chapters: tuple[Chapter, ...] = ()
-    try:
-        mp.audio_set_mute(True)
-        mp.play()
-        deadline = time.monotonic() + timeout_s
-        playing_since: float | None = None
-        while time.monotonic() < deadline:
-            state = mp.get_state()
-            if state in (vlc.State.Error, vlc.State.Ended):
-                break
-            if state == vlc.State.Playing:
-                playing_since = playing_since or time.monotonic()
-                chapters = _chapters_of(mp)
-                # Chapters show up a few ms after Playing; none after 300 ms means none.
-                if chapters or time.monotonic() - playing_since > 0.3:
-                    break
-            time.sleep(0.005)
-    finally:
-        mp.stop()
-        mp.release()
-        media.release()
-        instance.release()
-    return chapters

@@ -1,8 +1,11 @@
 """The sleep timer: pause after N minutes, at the end of the chapter or of the episode.
 
-The volume fades out over the last few seconds, then playback pauses and the volume is put
-back, so the next play starts at the listener's volume. ``clock`` (seconds, monotonic) is
-injectable for tests; the timer checks itself a few times a second while armed.
+The volume fades out over the last few seconds and stays at zero for a moment (audio outputs
+work up to about 1.3 s ahead of what is heard, at the volume of the moment they take the audio),
+then playback pauses, the position is sought again where it paused (which drops the audio the
+output still held, so the next play starts with no stale burst) and the volume is put back, so
+the next play starts at the listener's volume. ``clock`` (seconds, monotonic) is injectable for
+tests; the timer checks itself a few times a second while armed.
 """
 
 from __future__ import annotations
@@ -24,8 +27,13 @@ from podplayer.playback.session import PlaybackSession
 
 log = logging.getLogger(__name__)
 
-#: The volume fades out over this much wall time (ms) before the pause.
+#: The volume fades out over this much wall time (ms), then stays silent for SILENT_MS.
 FADE_MS = 6_000
+#: Silence held before the pause (wall ms): longer than an audio output works ahead.
+SILENT_MS = 1_500
+#: Leaving the armed chapter this close after its end (media ms) is reaching its end; further
+#: away it is a jump (a chapter click), and the timer follows to the new chapter.
+_REACHED_END_MS = 5_000
 MINUTES: tuple[int, ...] = (5, 10, 15, 30, 45, 60, 90)
 _TICK_MS = 200
 
@@ -64,8 +72,12 @@ class SleepTimer(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(_TICK_MS)
         self._timer.timeout.connect(self.tick)
+        # The last position report before the current one: the session reports a chapter
+        # change from inside the newer report, before this timer sees it.
+        self._last_position = 0
         self._player.state_changed.connect(self._on_state)
         session.chapter_changed.connect(self._on_chapter)
+        self._player.position_changed.connect(self._on_position)
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -135,7 +147,7 @@ class SleepTimer(QObject):
             if remaining <= 0:
                 self._fire()
                 return
-            if remaining <= FADE_MS and self._player.state is PlayerState.PLAYING:
+            if remaining <= FADE_MS + SILENT_MS and self._player.state is PlayerState.PLAYING:
                 self._fade(remaining)
         self.changed.emit()
 
@@ -161,7 +173,8 @@ class SleepTimer(QObject):
     def _fade(self, remaining: int) -> None:
         if self._volume is None:
             self._volume = self._player.volume()
-        self._player.set_volume(round(self._volume * remaining / FADE_MS))
+        share = min(1.0, max(0.0, (remaining - SILENT_MS) / FADE_MS))
+        self._player.set_volume(round(self._volume * share))
 
     def _restore_volume(self) -> None:
         if self._volume is not None:
@@ -170,8 +183,14 @@ class SleepTimer(QObject):
 
     def _fire(self) -> None:
         log.info("Sleep timer: pausing")
-        if self._player.state in (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING):
-            self._player.pause()
+        player = self._player
+        if player.state in (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING):
+            if self._volume is not None:
+                player.set_volume(0)  # the output may still hold audio: keep it silent
+            player.pause()
+            if player.is_seekable():  # paused now (not still opening)
+                # Drops what the output holds: resuming starts clean at the paused position.
+                player.seek(player.position())
         self._restore_volume()
         self._mode = SleepMode.OFF
         self._timer.stop()
@@ -185,7 +204,20 @@ class SleepTimer(QObject):
         if self._chapter < 0:
             self._chapter = index  # armed before the first chapter: wait for that one's end
         elif index != self._chapter:
-            self._fire()
+            end = self._media_end()
+            before, now = self._last_position, self._player.position()
+            if end is not None and end - _REACHED_END_MS <= before < end <= now:
+                self._fire()
+            else:
+                # A jump to another chapter: sleep at the end of that one instead.
+                self._restore_volume()
+                self._chapter = index
+                log.info("Sleep timer: now at the end of chapter %d", index + 1)
+                self.changed.emit()
+
+    @Slot(int)
+    def _on_position(self, position_ms: int) -> None:
+        self._last_position = position_ms
 
     @Slot(object)
     def _on_state(self, state: object) -> None:
