@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from podplayer.core.shownotes import parse_shownotes
+from podplayer.core.notes import parse_shownotes
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "shownotes"
 CASES = sorted(p for p in DATA.iterdir() if p.suffix in {".txt", ".html"})

@@ -1,0 +1,126 @@
+"""Show notes -> readable text, the chapter list and the links (the engine's one entry point)."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from podplayer.core.errors import ParseError
+from podplayer.core.model import Chapter, Link, shownotes_chapters
+from podplayer.core.notes import chapters, links, markup, times
+
+__all__ = ["ShowNotes", "find_chapters", "find_links", "parse_shownotes"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowNotes:
+    """What the notes say: readable text, the chapter list and the links.
+
+    ``chapters`` are sorted by start (int ms), ``end_ms`` None, source ``"shownotes"``;
+    ``links`` are http(s) links in order of first appearance, one per URL.
+    """
+
+    text: str
+    chapters: tuple[Chapter, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+def _is_jump(href: str) -> bool:
+    return href.startswith("#") or href.lower().startswith(("http://", "https://"))
+
+
+def _span_tokens(text: str, spans: Sequence[markup.Span]) -> tuple[list[chapters.Token], set[int]]:
+    """Tokens for ``#t=`` links (their own text is the title) and the indexes of those links."""
+    tokens: list[chapters.Token] = []
+    jumps: set[int] = set()
+    for index, span in enumerate(spans):
+        ms = times.fragment_ms(span.href) if _is_jump(span.href) else None
+        if ms is None:
+            continue
+        jumps.add(index)
+        own = text[span.start : span.end]
+        if not times.find_times(own):  # a link whose text is a time: the scan finds it
+            tokens.append(chapters.Token(span.start, span.start, ms, own))
+    return tokens, jumps
+
+
+def _tokens(
+    text: str, found: list[times.TimeSpan], spans: Sequence[markup.Span], duration_ms: int | None
+) -> tuple[list[chapters.Token], set[int]]:
+    tokens = [chapters.Token(t.start, t.end, t.ms) for t in found]
+    jumps: set[int] = set()
+    if spans:
+        extra, jumps = _span_tokens(text, spans)
+        if extra:
+            tokens = sorted(tokens + extra, key=lambda token: token.start)
+    if duration_ms is not None:
+        tokens = [token for token in tokens if token.ms < duration_ms]
+    return tokens, jumps
+
+
+def _links(found: list[links.FoundLink], chosen: Sequence[chapters.Candidate]) -> tuple[Link, ...]:
+    """One Link per URL (its first place, its best label), with the chapter it appears in."""
+    entries = sorted(cand.entry for cand in chosen)
+    entry_index: dict[int, int] = {}
+    for index, cand in enumerate(chosen):
+        entry_index.setdefault(cand.entry, index)
+    result: list[Link] = []
+    seen: dict[str, int] = {}
+    for pos, label, url in found:
+        if url in seen:
+            earlier = result[seen[url]]
+            if earlier.label == url and label != url:
+                result[seen[url]] = Link(label, url, earlier.chapter_index)
+            continue
+        where = bisect.bisect_right(entries, pos) - 1
+        seen[url] = len(result)
+        result.append(Link(label, url, entry_index[entries[where]] if where >= 0 else None))
+    return tuple(result)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
+    if not notes or not notes.strip():
+        return ShowNotes("")
+    marked = markup.read_markup(notes)
+    text = marked.text
+    found, urls = times.scan(text)
+    tokens, jumps = _tokens(text, found, marked.spans, duration_ms)
+    chosen: list[chapters.Candidate] = []
+    if tokens:
+        candidates, lines = chapters.line_entries(text, tokens, urls)
+        chosen = chapters.choose_chapters(text, lines, candidates)
+    chapter_list = shownotes_chapters([c.ms for c in chosen], [c.title for c in chosen])
+    if not urls and not marked.spans:
+        return ShowNotes(text, chapter_list)
+    labels = links.find_link_labels(text, urls, marked.spans, jumps)
+    return ShowNotes(text, chapter_list, _links(labels, chosen))
+
+
+def parse_shownotes(notes: str, *, duration_ms: int | None = None) -> ShowNotes:
+    """Readable text, chapters and links from show notes in plain text, Markdown or HTML.
+
+    ``duration_ms`` (int milliseconds, optional) drops times at or past the end of the episode.
+    Chapter starts are int milliseconds. Empty notes give an empty result. Raises only
+    :class:`~podplayer.core.errors.ParseError`, and only for an internal fault.
+    """
+    try:
+        return _parse(notes, duration_ms)
+    except Exception as exc:  # the contract: nothing but PodplayerError leaves core
+        logger.exception("could not read show notes")
+        raise ParseError(f"the show notes could not be read ({type(exc).__name__})") from exc
+
+
+def find_chapters(notes: str, *, duration_ms: int | None = None) -> tuple[Chapter, ...]:
+    """The chapter list in ``notes`` (start in int ms, sorted), or ``()``. See parse_shownotes."""
+    return parse_shownotes(notes, duration_ms=duration_ms).chapters
+
+
+def find_links(notes: str) -> tuple[Link, ...]:
+    """The http(s) links in ``notes`` with their labels. See parse_shownotes."""
+    return parse_shownotes(notes).links
