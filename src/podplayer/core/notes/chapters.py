@@ -17,8 +17,12 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from podplayer.core.notes.headings import CHAPTER_HEADINGS, LINK_HEADINGS
-from podplayer.core.notes.links import last_sentence_end, strip_emphasis
+from podplayer.core.notes.headings import (
+    CHAPTER_HEADINGS,
+    LINK_HEADINGS,
+    WEAK_CHAPTER_HEADINGS,
+)
+from podplayer.core.notes.links import is_abbreviation, last_sentence_end, strip_emphasis
 from podplayer.core.notes.times import UrlSpan, names_a_book
 
 __all__ = ["MAX_CHAPTERS", "MAX_TITLE", "Candidate", "Token", "choose_chapters", "line_entries"]
@@ -67,11 +71,15 @@ _CONNECTORS = (
 # Quotes that open a quotation attributed to a time ("“…” - Jane Doe @ 12:28").
 _QUOTATION = re.compile(r"^[\"“„«‘']\S.*[\"”“»’'][,.]?\s*[-–—~]\s*\S")
 
+_STRONG = "|".join(CHAPTER_HEADINGS)
+_WEAK = "|".join(WEAK_CHAPTER_HEADINGS)
 _CHAPTER_HEADING = re.compile(
-    rf"(?<![\w-])(?:{'|'.join(CHAPTER_HEADINGS)})(?![\w-])[ \t]*:?", re.IGNORECASE
+    rf"(?<![\w-])(?:(?:{_STRONG})(?![\w-])[ \t]*:?"
+    rf"|(?:{_WEAK})(?![\w-])(?:[ \t]*:|(?=[ \t]*(?:\n|\Z))))",
+    re.IGNORECASE,
 )
 _HEADING_START = re.compile(
-    rf"^(?:{'|'.join(CHAPTER_HEADINGS)})(?![\w-])\s*[:\-–—]?\s*", re.IGNORECASE
+    rf"^(?:(?:{_STRONG})(?![\w-])\s*[:\-–—]?\s*|(?:{_WEAK})(?![\w-])\s*:\s*)", re.IGNORECASE
 )
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
@@ -89,7 +97,7 @@ _SENTENCE_MARKS = (".", "!", "?", ":", "。", "！", "？")
 
 
 def _bare(text: str) -> str:
-    return text.strip(" \t\n.,;:!?-–—|()[]*_\"“”'‘’•·#")
+    return text.strip(" \t\n.,;:!?-–—|()[]*_\"“”'‘’•·#~〜")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -111,7 +119,15 @@ def clean_title(title: str, *, before_time: bool = True) -> str:
         return ""
     if title.endswith((" .", " ,")):
         title = title[:-2].rstrip(_TRAIL_JUNK)
-    return title[:MAX_TITLE]
+    return _without_final_period(title)[:MAX_TITLE]
+
+
+def _without_final_period(title: str) -> str:
+    """ "This CSS is reusable." -> "This CSS is reusable"; "Acme Inc." and "Wait..." stay."""
+    if not title.endswith(".") or title.endswith(".."):
+        return title
+    last = title.rsplit(None, 1)[-1]
+    return title if is_abbreviation(last) else title[:-1].rstrip()
 
 
 def _is_prose(left: str, right: str, title: str) -> bool:
@@ -167,11 +183,16 @@ class _Lines:
         end = self.newlines[index] if index < len(self.newlines) else len(self.text)
         return _Line(index, start, end)
 
-    def number(self, number: int) -> str:
+    def bounds(self, number: int) -> tuple[int, int]:
+        """Where line ``number`` starts and ends (an empty range for no such line)."""
         if number < 0 or number > len(self.newlines):
-            return ""
+            return 0, 0
         start = self.newlines[number - 1] + 1 if number else 0
         end = self.newlines[number] if number < len(self.newlines) else len(self.text)
+        return start, end
+
+    def number(self, number: int) -> str:
+        start, end = self.bounds(number)
         return self.text[start:end]
 
     def blank_between(self, first: int, second: int) -> bool:
@@ -229,9 +250,20 @@ class _Context(NamedTuple):
     url_ends: list[int]
 
 
-def _single_time_line(ctx: _Context, token: Token, line: _Line) -> list[Candidate]:
+def _only_a_link(ctx: _Context, lines: _Lines, number: int) -> bool:
+    """Whether line ``number`` holds a bare URL and nothing else but bullets."""
+    start, end = lines.bounds(number)
+    index = bisect.bisect_left(ctx.url_starts, start)
+    if index >= len(ctx.url_starts) or ctx.url_starts[index] >= end:
+        return False
+    return not _bare(ctx.text[start : ctx.url_starts[index]])
+
+
+def _single_time_line(ctx: _Context, lines: _Lines, token: Token, line: _Line) -> list[Candidate]:
     left = ctx.text[line.start : token.start]
     right = token.title or ctx.text[token.end : _url_cut(ctx, token.end, line.end)]
+    if not _bare(left) and not _bare(right) and _only_a_link(ctx, lines, line.number - 1):
+        return []  # "https://…/ep32" then "- 49:17 ~": a place in the linked episode
     title, indent = _lone_entry(left, right)
     if title is None:
         return []
@@ -303,7 +335,7 @@ def line_entries(
     candidates: list[Candidate] = []
     for line, on_line in _group_by_line(lines, tokens):
         if len(on_line) == 1:
-            candidates += _single_time_line(ctx, on_line[0], line)
+            candidates += _single_time_line(ctx, lines, on_line[0], line)
         else:
             candidates += _run_together_line(ctx, on_line, line)
     _fill_lone_times(lines, candidates)
@@ -357,11 +389,19 @@ def _under_heading(text: str, token: int, floor: int) -> bool:
 
 def _same_list(lines: _Lines, previous: Candidate, cand: Candidate) -> bool:
     """Whether ``cand`` continues the list of ``previous``: it goes on in time, or it is on a
-    later line of the same paragraph (a topic list written out of order)."""
+    later line of the same paragraph or a later heading (a list written out of order)."""
     if cand.ms >= previous.ms:
         return True
     before, after = lines.at(previous.token).number, lines.at(cand.token).number
-    return after > before and not lines.blank_between(before, after)
+    if after <= before:
+        return False
+    if _is_heading_line(lines.number(before)) and _is_heading_line(lines.number(after)):
+        return True  # "### Title (1:42:30~)" sections, written out of order
+    return not lines.blank_between(before, after)
+
+
+def _is_heading_line(line: str) -> bool:
+    return line.lstrip().startswith("#")
 
 
 def _lists(lines: _Lines, candidates: Sequence[Candidate]) -> Iterator[list[Candidate]]:

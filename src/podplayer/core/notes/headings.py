@@ -6,7 +6,23 @@ trailing colon is eaten by the readers.
 
 from __future__ import annotations
 
-__all__ = ["CHAPTER_HEADINGS", "LINK_HEADINGS"]
+__all__ = ["CHAPTER_HEADINGS", "LINK_HEADINGS", "WEAK_CHAPTER_HEADINGS"]
+
+# Words that only head a chapter list when a colon follows them or they stand alone on their
+# line: elsewhere they are a title's own words ("Темы слушателей 650", "Topics we skipped").
+WEAK_CHAPTER_HEADINGS = (
+    r"contents",
+    r"in\s+this\s+episode",
+    r"topics",
+    r"segments",
+    r"inhalt",
+    r"themen",
+    r"[íi]ndice",
+    r"sommaire",
+    r"темы(?:\s+выпуска)?",
+    r"содержание",
+    r"トピック",
+)
 
 CHAPTER_HEADINGS = (
     # English
@@ -19,23 +35,15 @@ CHAPTER_HEADINGS = (
     r"track\s?list(?:ing)?",
     r"set\s?list",
     r"table\s+of\s+contents",
-    r"contents",
-    r"in\s+this\s+episode",
-    r"topics",
-    r"segments",
     # German
     r"kapitel(?:marken)?",
     r"sprungmarken",
     r"zeitmarken",
     r"zeitstempel",
-    r"inhalt",
-    r"themen",
     # Spanish, Portuguese, French, Italian, Dutch, Polish
     r"cap[íi]tulos",
     r"marcas\s+de\s+tiempo",
-    r"[íi]ndice",
     r"chapitres",
-    r"sommaire",
     r"capitoli",
     r"hoofdstukken",
     r"rozdzia[łl]y",
@@ -44,15 +52,12 @@ CHAPTER_HEADINGS = (
     r"таймкоды",
     r"таймстемпы",
     r"главы",
-    r"темы(?:\s+выпуска)?",
-    r"содержание",
     r"тайм-?коди",
     # Japanese, Chinese, Korean
     r"目次",
     r"タイムスタンプ",
     r"タイムテーブル",
     r"チャプター",
-    r"トピック",
     r"章节",
     r"时间轴",
     r"時間軸",

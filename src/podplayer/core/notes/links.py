@@ -72,7 +72,12 @@ _LEAD_IN = re.compile(rf"^(?:{'|'.join(_LEAD_INS)})\s*:?\s+", re.IGNORECASE)
 _NUMBER_BULLET = re.compile(r"^(?:\d{1,3}[.)]|[ivx]{1,4}\.)\s+", re.IGNORECASE)
 _LEADING_TIME = re.compile(r"^[(\[]?\d{1,3}(?::[0-5]\d){1,2}(?:[.,]\d{1,3})?[)\]]?[\s\-–—|:]*")
 _CONNECTOR = re.compile(r"^(?:and|or|plus|also)\s+(?=\S)", re.IGNORECASE)
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
+# Emphasis in pairs: **strong**, __strong__, *em*, _em_ ("Regexp.Find*" keeps its star).
+_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\3(?![\w*])"
+)
+_INITIALS = re.compile(r"^(?:\w\.)*\w$")
+_LINE_SPACE = re.compile(r"[ \t\r\n]+")
 _SENTENCE_END = re.compile(r"(?:[.!?]|[。！？])[\"”’)]?(?:\s+|(?<=[。！？]))")
 
 
@@ -89,13 +94,19 @@ def unquote(label: str) -> str:
     return label
 
 
+def is_abbreviation(word: str) -> bool:
+    """Whether ``word`` (with or without its period) is one whose period ends no sentence."""
+    word = word.rstrip(".").lstrip("(\"“'‘").lower()
+    # "B.Y.O.B." and "U.S." are written with periods inside.
+    return word in _ABBREVIATIONS or _INITIALS.match(word) is not None
+
+
 def _ends_sentence(text: str, mark: int) -> bool:
     """Whether the period at ``text[mark]`` ends a sentence (not "Dr." nor "J.")."""
     if text[mark] != ".":
         return True
     word = text[:mark].rsplit(None, 1)[-1] if text[:mark].strip() else ""
-    word = word.lstrip("(\"“'‘").lower()
-    return not (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
+    return not is_abbreviation(word)
 
 
 def last_sentence_end(text: str) -> int:
@@ -147,7 +158,7 @@ def strip_emphasis(text: str) -> str:
     """Markdown's ``**``, ``__``, ``*x*`` and ``_x_`` markers out of a label or title."""
     if "*" not in text and "_" not in text:
         return text
-    return _EMPHASIS.sub("", text)
+    return _EMPHASIS.sub(lambda m: m[2] if m[2] is not None else m[4], text)
 
 
 def _drop_prefixes(label: str) -> str:
@@ -202,6 +213,28 @@ def label_from_context(text: str, start: int, floor: int) -> str | None:
     return label_before_separator(text[low : end - 1]) or None
 
 
+def _title_above(text: str, url: UrlSpan) -> str | None:
+    """The title on the bullet above a bullet that holds only this URL::
+
+    - Dev Protocol
+      - https://devprotocol.xyz/
+    """
+    line_start = text.rfind("\n", max(0, url.start - 40), url.start) + 1
+    line_end = text.find("\n", url.raw_end, url.raw_end + 40)
+    line_end = len(text) if line_end < 0 else line_end
+    if (
+        not line_start
+        or text[line_start : url.start].strip(" \t-*•")
+        or text[url.raw_end : line_end].strip()
+    ):
+        return None
+    above_start = text.rfind("\n", max(0, line_start - 1 - MAX_LABEL), line_start - 1) + 1
+    above = text[above_start : line_start - 1]
+    if not above.lstrip().startswith(("- ", "* ", "• ")) or "://" in above:
+        return None
+    return strip_emphasis(above.strip().lstrip("-*• ").strip()) or None
+
+
 def _looks_like_url(label: str) -> bool:
     label = label.strip()
     return not label or label.lower().startswith(("http://", "https://", "www."))
@@ -220,7 +253,8 @@ def _span_links(
     for index, span in enumerate(spans):
         if index in skip or not span.href.lower().startswith(("http://", "https://")):
             continue
-        own = unquote(strip_emphasis(" ".join(text[span.start : span.end].split())))
+        # The link's text as displayed: quotes and no-break spaces are part of it.
+        own = strip_emphasis(_LINE_SPACE.sub(" ", text[span.start : span.end]).strip())
         if _looks_like_url(own):
             own = label_from_context(text, span.start, floor_for(span.start)) or span.href
         found.append(FoundLink(span.start, own, trim_url(span.href) or span.href))
@@ -245,9 +279,8 @@ def _bare_links(text: str, urls: Sequence[UrlSpan], spans: Sequence[Span]) -> li
         if url.end - url.start <= len("https://"):
             continue
         href = text[url.start : url.end]
-        found.append(
-            FoundLink(url.start, label_from_context(text, url.start, url_floor) or href, href)
-        )
+        label = label_from_context(text, url.start, url_floor) or _title_above(text, url) or href
+        found.append(FoundLink(url.start, label, href))
     return found
 
 

@@ -30,37 +30,70 @@ class ShowNotes:
     links: tuple[Link, ...] = ()
 
 
-def _is_jump(href: str) -> bool:
-    return href.startswith("#") or href.lower().startswith(("http://", "https://"))
+def _jump_ms(span: markup.Span) -> int | None:
+    """The place a link points at in this episode (``#t=`` or a URL with ``t=``), or None."""
+    href = span.href
+    if not (href.startswith("#") or href.lower().startswith(("http://", "https://"))):
+        return None
+    return times.fragment_ms(href)
 
 
-def _span_tokens(text: str, spans: Sequence[markup.Span]) -> tuple[list[chapters.Token], set[int]]:
-    """Tokens for ``#t=`` links (their own text is the title) and the indexes of those links."""
-    tokens: list[chapters.Token] = []
-    jumps: set[int] = set()
-    for index, span in enumerate(spans):
-        ms = times.fragment_ms(span.href) if _is_jump(span.href) else None
-        if ms is None:
-            continue
-        jumps.add(index)
+def _span_tokens(text: str, spans: Sequence[markup.Span]) -> list[chapters.Token]:
+    """Tokens for jump links whose own text is their title (not a time the scan finds)."""
+    tokens = []
+    for span in spans:
+        ms = _jump_ms(span)
         own = text[span.start : span.end]
-        if not times.find_times(own):  # a link whose text is a time: the scan finds it
+        if ms is not None and not times.find_times(own):
             tokens.append(chapters.Token(span.start, span.start, ms, own))
-    return tokens, jumps
+    return tokens
+
+
+def _in_link_titles(
+    text: str, found: list[times.TimeSpan], spans: Sequence[markup.Span]
+) -> list[times.TimeSpan]:
+    """The times that are not words of a web link's title ("[Red race in 1:54:28](url)")."""
+    titles = [
+        (s.start, s.end)
+        for s in spans
+        if _jump_ms(s) is None and s.href.lower().startswith(("http://", "https://"))
+    ]
+    if not titles:
+        return found
+    starts = [start for start, _ in titles]
+    kept = []
+    for time in found:
+        where = bisect.bisect_right(starts, time.start) - 1
+        inside = where >= 0 and time.end <= titles[where][1]
+        if (
+            not inside
+            or text[titles[where][0] : titles[where][1]].strip() == text[time.start : time.end]
+        ):
+            kept.append(time)
+    return kept
 
 
 def _tokens(
     text: str, found: list[times.TimeSpan], spans: Sequence[markup.Span], duration_ms: int | None
-) -> tuple[list[chapters.Token], set[int]]:
-    tokens = [chapters.Token(t.start, t.end, t.ms) for t in found]
-    jumps: set[int] = set()
+) -> list[chapters.Token]:
+    tokens = [chapters.Token(t.start, t.end, t.ms) for t in _in_link_titles(text, found, spans)]
     if spans:
-        extra, jumps = _span_tokens(text, spans)
+        extra = _span_tokens(text, spans)
         if extra:
             tokens = sorted(tokens + extra, key=lambda token: token.start)
     if duration_ms is not None:
         tokens = [token for token in tokens if token.ms < duration_ms]
-    return tokens, jumps
+    return tokens
+
+
+def _jump_links(spans: Sequence[markup.Span], chosen: Sequence[chapters.Candidate]) -> set[int]:
+    """The links that are chapters: ``#t=`` anchors, and ``t=`` URLs the chapter list took."""
+    starts = {cand.token for cand in chosen}
+    return {
+        index
+        for index, span in enumerate(spans)
+        if span.href.startswith("#") or (span.start in starts and _jump_ms(span) is not None)
+    }
 
 
 def _links(found: list[links.FoundLink], chosen: Sequence[chapters.Candidate]) -> tuple[Link, ...]:
@@ -90,7 +123,7 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
     marked = markup.read_markup(notes)
     text = marked.text
     found, urls = times.scan(text)
-    tokens, jumps = _tokens(text, found, marked.spans, duration_ms)
+    tokens = _tokens(text, found, marked.spans, duration_ms)
     chosen: list[chapters.Candidate] = []
     if tokens:
         candidates, lines = chapters.line_entries(text, tokens, urls)
@@ -98,6 +131,7 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
     chapter_list = shownotes_chapters([c.ms for c in chosen], [c.title for c in chosen])
     if not urls and not marked.spans:
         return ShowNotes(text, chapter_list)
+    jumps = _jump_links(marked.spans, chosen)
     labels = links.find_link_labels(text, urls, marked.spans, jumps)
     return ShowNotes(text, chapter_list, _links(labels, chosen))
 
