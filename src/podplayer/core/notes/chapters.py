@@ -14,7 +14,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from podplayer.core.notes.headings import (
@@ -23,9 +23,9 @@ from podplayer.core.notes.headings import (
     WEAK_CHAPTER_HEADINGS,
 )
 from podplayer.core.notes.links import is_abbreviation, last_sentence_end, strip_emphasis
-from podplayer.core.notes.times import UrlSpan, names_a_book
+from podplayer.core.notes.times import TimeSpan, UrlSpan, names_a_book
 
-__all__ = ["MAX_CHAPTERS", "MAX_TITLE", "Candidate", "Token", "choose_chapters", "line_entries"]
+__all__ = ["MAX_CHAPTERS", "MAX_TITLE", "Candidate", "choose_chapters", "line_entries"]
 
 #: Chapters kept from one episode's notes.
 MAX_CHAPTERS = 5_000
@@ -33,15 +33,6 @@ MAX_CHAPTERS = 5_000
 MAX_TITLE = 1_000
 # A title longer than this on a line with text on both sides of its time is a sentence.
 _PROSE_TITLE = 120
-
-
-class Token(NamedTuple):
-    """A time that may start a chapter: ``title`` is set for ``#t=`` links (their own text)."""
-
-    start: int
-    end: int
-    ms: int
-    title: str = ""
 
 
 class Candidate(NamedTuple):
@@ -248,6 +239,11 @@ class _Context(NamedTuple):
     text: str
     url_starts: list[int]
     url_ends: list[int]
+    titles: Mapping[int, str]  # the own text of jump links, by their start
+
+
+# A time that may start a chapter.
+Token = TimeSpan
 
 
 def _only_a_link(ctx: _Context, lines: _Lines, number: int) -> bool:
@@ -261,7 +257,7 @@ def _only_a_link(ctx: _Context, lines: _Lines, number: int) -> bool:
 
 def _single_time_line(ctx: _Context, lines: _Lines, token: Token, line: _Line) -> list[Candidate]:
     left = ctx.text[line.start : token.start]
-    right = token.title or ctx.text[token.end : _url_cut(ctx, token.end, line.end)]
+    right = ctx.titles.get(token.start) or ctx.text[token.end : _url_cut(ctx, token.end, line.end)]
     if not _bare(left) and not _bare(right) and _only_a_link(ctx, lines, line.number - 1):
         return []  # "https://…/ep32" then "- 49:17 ~": a place in the linked episode
     title, indent = _lone_entry(left, right)
@@ -282,7 +278,7 @@ def _titles_before(ctx: _Context, tokens: Sequence[Token], begin: int) -> list[C
     """A run-together line of "Title 0:06 Title 1:40": each title ends at its time."""
     out = []
     for token in tokens:
-        title = token.title or clean_title(ctx.text[begin : token.start])
+        title = ctx.titles.get(token.start) or clean_title(ctx.text[begin : token.start])
         out.append(Candidate(token.ms, title, begin, token.start))
         begin = token.end
     return out
@@ -296,7 +292,9 @@ def _titles_after(ctx: _Context, tokens: Sequence[Token], line_end: int) -> list
             stop = tokens[index + 1].start
         else:
             stop = _title_end(ctx.text, token.end, line_end, ctx.url_starts)
-        title = token.title or clean_title(ctx.text[token.end : stop], before_time=False)
+        title = ctx.titles.get(token.start) or clean_title(
+            ctx.text[token.end : stop], before_time=False
+        )
         out.append(Candidate(token.ms, title, token.start, token.start))
     return out
 
@@ -327,11 +325,14 @@ def _run_together_line(ctx: _Context, tokens: Sequence[Token], line: _Line) -> l
 
 
 def line_entries(
-    text: str, tokens: Sequence[Token], urls: Sequence[UrlSpan]
+    text: str, tokens: Sequence[Token], urls: Sequence[UrlSpan], titles: Mapping[int, str]
 ) -> tuple[list[Candidate], _Lines]:
-    """The chapter entries of every line that holds a time, in text order."""
+    """The chapter entries of every line that holds a time, in text order.
+
+    ``titles`` are the own texts of jump links (``#t=``) by their start: their titles.
+    """
     lines = _Lines(text)
-    ctx = _Context(text, [u.start for u in urls], [u.raw_end for u in urls])
+    ctx = _Context(text, [u.start for u in urls], [u.raw_end for u in urls], titles)
     candidates: list[Candidate] = []
     for line, on_line in _group_by_line(lines, tokens):
         if len(on_line) == 1:

@@ -38,14 +38,15 @@ def _jump_ms(span: markup.Span) -> int | None:
     return times.fragment_ms(href)
 
 
-def _span_tokens(text: str, spans: Sequence[markup.Span]) -> list[chapters.Token]:
-    """Tokens for jump links whose own text is their title (not a time the scan finds)."""
-    tokens = []
+def _span_tokens(text: str, spans: Sequence[markup.Span]) -> dict[int, tuple[int, str]]:
+    """Jump links whose own text is their title (not a time the scan finds): start -> (ms,
+    title)."""
+    tokens = {}
     for span in spans:
         ms = _jump_ms(span)
         own = text[span.start : span.end]
         if ms is not None and not times.find_times(own):
-            tokens.append(chapters.Token(span.start, span.start, ms, own))
+            tokens[span.start] = (ms, own)
     return tokens
 
 
@@ -75,15 +76,16 @@ def _in_link_titles(
 
 def _tokens(
     text: str, found: list[times.TimeSpan], spans: Sequence[markup.Span], duration_ms: int | None
-) -> list[chapters.Token]:
-    tokens = [chapters.Token(t.start, t.end, t.ms) for t in _in_link_titles(text, found, spans)]
-    if spans:
-        extra = _span_tokens(text, spans)
-        if extra:
-            tokens = sorted(tokens + extra, key=lambda token: token.start)
+) -> tuple[list[times.TimeSpan], dict[int, str]]:
+    """The times that may start chapters, and the titles of those that are jump links."""
+    tokens = _in_link_titles(text, found, spans) if spans else found
+    jumps = _span_tokens(text, spans) if spans else {}
+    if jumps:
+        extra = [times.TimeSpan(start, start, ms) for start, (ms, _) in jumps.items()]
+        tokens = sorted(tokens + extra)
     if duration_ms is not None:
         tokens = [token for token in tokens if token.ms < duration_ms]
-    return tokens
+    return tokens, {start: title for start, (_, title) in jumps.items()}
 
 
 def _jump_links(spans: Sequence[markup.Span], chosen: Sequence[chapters.Candidate]) -> set[int]:
@@ -112,8 +114,13 @@ def _links(found: list[links.FoundLink], chosen: Sequence[chapters.Candidate]) -
             continue
         where = bisect.bisect_right(entries, pos) - 1
         seen[url] = len(result)
-        result.append(Link(label, url, entry_index[entries[where]] if where >= 0 else None))
+        result.append(_link(label, url, entry_index[entries[where]] if where >= 0 else None))
     return tuple(result)
+
+
+# A footer's links recur in every episode of a feed or page: one frozen Link is shared
+# (measured: a tenth of bench_pages' parse).
+_link = functools.lru_cache(maxsize=4096)(Link)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -123,10 +130,10 @@ def _parse(notes: str, duration_ms: int | None) -> ShowNotes:
     marked = markup.read_markup(notes)
     text = marked.text
     found, urls = times.scan(text)
-    tokens = _tokens(text, found, marked.spans, duration_ms)
+    tokens, titles = _tokens(text, found, marked.spans, duration_ms)
     chosen: list[chapters.Candidate] = []
     if tokens:
-        candidates, lines = chapters.line_entries(text, tokens, urls)
+        candidates, lines = chapters.line_entries(text, tokens, urls, titles)
         chosen = chapters.choose_chapters(text, lines, candidates)
     chapter_list = shownotes_chapters([c.ms for c in chosen], [c.title for c in chosen])
     if not urls and not marked.spans:

@@ -143,6 +143,16 @@ _WORD_BEFORE = (
     | dict.fromkeys(_SCORE_BEFORE, "score")
     | {"ratio": "ratio", "aspect": "ratio", "of": "of"}
 )
+# The last two letters of those words in every case: only a time after a word ending in one of
+# them (or in ".") can be a verse, ratio, duration or score, and the others skip the look-up
+# (measured: a third of the scan's own time on bench_pages). The Kelvin sign lowers to "k".
+_CASES = {c: c + c.upper() + ("\u212a" if c == "k" else "") for c in "abcdefghijklmnopqrstuvwxyz"}
+_WORD_ENDS = frozenset(
+    a + b
+    for word in _WORD_BEFORE
+    for a in _CASES.get(word[-2], word[-2] + word[-2].upper())
+    for b in _CASES.get(word[-1], word[-1] + word[-1].upper())
+)
 _VERSE_KINDS = frozenset({"book", "name", "ratio", "of"})
 _ORDINALS = frozenset({"1", "2", "3", "I", "II", "III"})
 
@@ -194,14 +204,21 @@ def _word_before(text: str, start: int) -> str:
     return text[space + 1 : start - 1].lower()
 
 
-def _is_other_number(text: str, start: int, after: re.Match[str] | None) -> bool:
-    """Whether the word before the time makes it a verse, ratio, duration or score."""
+def _is_other_number(text: str, start: int, end: int, after: re.Match[str] | None) -> bool:
+    """Whether the word before the time makes it a verse, ratio, duration or score.
+
+    A book that is also a name makes a verse after "1", "2", "3", before a verse's context, or
+    inside a sentence ("John 3:16 and ..."); at the end of a line it is a chapter's title
+    ("Interview with John 12:30").
+    """
     word = _word_before(text, start)
     kind = _WORD_BEFORE.get(word.rstrip("."), "") if word else ""
     space = start - len(word) - 2  # before the word
     if kind == "name":
         ordinal = text[max(0, space - 3) : space].strip() in _ORDINALS
-        return ordinal or (after is not None and after["verse"] is not None)
+        line_end = text.find("\n", end, end + 200)
+        line_goes_on = bool(text[end : line_end if line_end >= 0 else end + 200].strip())
+        return ordinal or line_goes_on or (after is not None and after["verse"] is not None)
     if kind == "of":
         return text[max(0, space - 6) : space].lower().endswith("ratio")
     return bool(kind)
@@ -262,13 +279,26 @@ def scan(text: str) -> tuple[list[TimeSpan], list[UrlSpan]]:
         start = colon - len(lead)
         if start < last_end or len(times) >= MAX_TIMES:
             continue  # the end of a range already taken
-        suffix = _suffix(text, end)
+        nxt = text[end : end + 3]
+        if (
+            nxt[:1] == " "
+            and nxt[1:].lower() not in _SUFFIX_STARTS
+            and nxt[1:2] not in _SUFFIX_LETTERS
+        ):
+            suffix = None  # the usual title word (the test of _suffix, inlined for speed)
+        else:
+            suffix = _suffix(text, end)
         range_end = _range_end(text, suffix)
         if range_end is not None:
             end = range_end.end()
             suffix = _suffix(text, end)  # "7:30-9:00 p.m." is a range of clock times
         last_end = end
-        if _is_not_a_place(suffix) or _is_other_number(text, start, suffix):
+        if _is_not_a_place(suffix):
+            continue
+        word_end = text[start - 3 : start - 1]
+        if (start < 3 or word_end in _WORD_ENDS or word_end[-1:] == ".") and _is_other_number(
+            text, start, end, suffix
+        ):
             continue
         times.append(TimeSpan(start, end, _ms(lead, hour_minutes, seconds, frac)))
     return times, urls
