@@ -32,9 +32,10 @@ def _youtube_dl_cases() -> list[dict[str, Any]]:
     return cases
 
 
-# youtube-dl keeps a track number in the title ("1. Those Beaten Paths..."); we strip "1." as a
-# list bullet, like "-" or "•". "1 - Title" is not a bullet and stays, as in youtube-dl.
-_STRIPPED_NUMBER_BULLETS = {1}
+# youtube-dl keeps a track number in the title ("1. Those Beaten Paths...", "1 - Во прах"); we
+# drop list numbering when consecutive entries are numbered 1, 2, 3... (issue 10: numbers that
+# belong to a title stay, list numbering goes). Case id -> the separator after the number.
+_STRIPPED_NUMBER_BULLETS = {1: ". ", 4: " - "}
 
 
 @pytest.mark.parametrize("case", _youtube_dl_cases(), ids=lambda c: f"case{c['id']}")
@@ -42,7 +43,8 @@ def test_youtube_dl_description_chapters(case: dict[str, Any]) -> None:
     result = parse_shownotes(case["description_html"], duration_ms=case["duration"] * 1000)
     expected = [(c["start_time"] * 1000, c["title"]) for c in case["expected_chapters"]]
     if case["id"] in _STRIPPED_NUMBER_BULLETS:
-        expected = [(start, title.split(". ", 1)[1]) for start, title in expected]
+        separator = _STRIPPED_NUMBER_BULLETS[case["id"]]
+        expected = [(start, title.split(separator, 1)[1]) for start, title in expected]
     assert [(c.start_ms, c.title) for c in result.chapters] == expected
 
 

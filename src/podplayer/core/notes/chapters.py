@@ -75,11 +75,14 @@ _HEADING_START = re.compile(
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
-_CONNECTOR_END = re.compile(rf"\s+(?:{'|'.join(_CONNECTORS)})$", re.IGNORECASE)
+_CONNECTOR_END = re.compile(rf"(?:^|\s+)(?:{'|'.join(_CONNECTORS)})$", re.IGNORECASE)
 _HASHES_END = re.compile(r"\s#{1,6}$")
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
-_LIST_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+_LIST_NUMBER = re.compile(r"^(\d{1,3})(?:[.)]|\s+[-–—])\s+(?=\S)")
+# "Alessio [00:00:10]: Hey everyone": a transcript's turn, not a chapter.
+_SPEAKER = re.compile(r"^\s*[\w.'’ -]{1,40}?\s*[\[(]?\s*$")
 _ROMAN_BULLET = re.compile(r"^[ivx]{1,4}\.\s+(?=\S)", re.IGNORECASE)
+_DIGITS = re.compile(r"[0-9:.,@\[\]()]+")
 _SENTENCE_MARKS = (".", "!", "?", ":", "。", "！", "？")
 
 
@@ -103,7 +106,7 @@ def clean_title(title: str, *, before_time: bool = True) -> str:
         heading = _HEADING_START.match(title)
         if heading is not None and heading.end() < len(title):
             title = title[heading.end() :].lstrip(_LEAD_JUNK)
-        title = _CONNECTOR_END.sub("", title)
+        title = _CONNECTOR_END.sub("", title.rstrip(_TRAIL_JUNK))
     title = _ROMAN_BULLET.sub("", title)
     title = _HASHES_END.sub("", title).rstrip(_TRAIL_JUNK)
     if not _bare(title):
@@ -142,6 +145,8 @@ def _lone_entry(left: str, right: str) -> tuple[str | None, int]:
     """
     if _bare(left) and _is_quotation(left):
         return None, 0  # “We ship it.” - Jane Doe @ 12:28
+    if right.lstrip(" ])）").startswith(":") and _SPEAKER.match(left) and _bare(left):
+        return None, 0  # a transcript's turn
     title = clean_title(right, before_time=False)
     cleaned_left = clean_title(left)
     if cleaned_left:
@@ -181,6 +186,11 @@ class _Lines:
         start = self.newlines[number - 1] + 1 if number else 0
         end = self.newlines[number] if number < len(self.newlines) else len(self.text)
         return start, end
+
+    def without_times(self, pos: int) -> str:
+        """The line at ``pos`` without its digits and colons (what stands beside its time)."""
+        start, end = self.bounds(self.at(pos).number)
+        return _DIGITS.sub("", self.text[start:end])
 
     def number(self, number: int) -> str:
         start, end = self.bounds(number)
@@ -368,15 +378,26 @@ def _fill_lone_times(lines: _Lines, candidates: list[Candidate]) -> None:
     taken = {lines.at(cand.token).number for cand in candidates}
 
     def neighbour(token: int, step: int) -> str:
+        """The nearest line above or below (across blank lines) that holds no time."""
         number = lines.at(token).number + step
-        return "" if number in taken else clean_title(lines.number(number))
+        for _ in range(3):
+            if number in taken:
+                return ""
+            if lines.number(number).strip():
+                return lines.number(number)
+            number += step
+        return ""
 
-    follow = bool(neighbour(candidates[empty[-1]].token, 1))
-    follow = follow or not neighbour(candidates[empty[0]].token, -1)
-    step = 1 if follow else -1
+    follow = bool(clean_title(neighbour(candidates[empty[-1]].token, 1)))
+    follow = follow or not clean_title(neighbour(candidates[empty[0]].token, -1))
     for index in empty:
         cand = candidates[index]
-        candidates[index] = cand._replace(title=neighbour(cand.token, step))
+        above = neighbour(cand.token, -1)
+        # "## Libraries and projects" above "Starts at [00:21:40].": the heading names it.
+        says_starts = bool(_bare(lines.without_times(cand.token)))
+        heading = says_starts and _is_heading_line(above)
+        line = above if heading or not follow else neighbour(cand.token, 1)
+        candidates[index] = cand._replace(title=clean_title(line))
 
 
 # --------------------------------------------------------------------------------------------
@@ -398,7 +419,7 @@ def _same_list(lines: _Lines, previous: Candidate, cand: Candidate) -> bool:
         return False
     if _is_heading_line(lines.number(before)) and _is_heading_line(lines.number(after)):
         return True  # "### Title (1:42:30~)" sections, written out of order
-    return not lines.blank_between(before, after)
+    return after - before <= 3 and not lines.blank_between(before, after)
 
 
 def _is_heading_line(line: str) -> bool:

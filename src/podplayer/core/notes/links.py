@@ -62,7 +62,7 @@ _ABBREVIATIONS = _words(
 _NAME_JOINERS = frozenset({"&", "of", "de", "and", "the", "von", "van", "der"})
 _QUOTES = (("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'"), ("«", "»"), ("„", "“"), ("„", "”"))
 _QUOTE_OPENERS = frozenset(left for left, _ in _QUOTES)
-_LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]=→,;."
+_LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]=→,;"
 _LABEL_EDGES = " \t-–—|:•·*_"
 
 _HEADING_START = re.compile(
@@ -76,6 +76,7 @@ _CONNECTOR = re.compile(r"^(?:and|or|plus|also)\s+(?=\S)", re.IGNORECASE)
 _EMPHASIS = re.compile(
     r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\3(?![\w*])"
 )
+_CODE = re.compile(r"`([^`\n]+)`")
 _INITIALS = re.compile(r"^(?:\w\.)*\w$")
 _LINE_SPACE = re.compile(r"[ \t\r\n]+")
 _SENTENCE_END = re.compile(r"(?:[.!?]|[。！？])[\"”’)]?(?:\s+|(?<=[。！？]))")
@@ -155,7 +156,9 @@ def name_before_paren(before: str) -> str:
 
 
 def strip_emphasis(text: str) -> str:
-    """Markdown's ``**``, ``__``, ``*x*`` and ``_x_`` markers out of a label or title."""
+    """Markdown's ``**``, ``__``, ``*x*``, ``_x_`` and ```code``` markers out of a label or title."""
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
     if "*" not in text and "_" not in text:
         return text
     return _EMPHASIS.sub(lambda m: m[2] if m[2] is not None else m[4], text)

@@ -64,9 +64,22 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # [label](https://...) or [label](#t=...), an optional "title"; one level of parentheses in
 # the URL (Wikipedia's "Foo_(bar)"). Images (![alt](src)) keep their alt text.
 _MARKDOWN_LINK = re.compile(
-    r"!?\[(?P<label>[^\[\]\n]{0,300})\]\(\s*<?(?P<href>(?:https?://|#)"
+    r"!?\[(?P<label>(?:[^\[\]\n]|\[[^\[\]\n]{0,300}\]){0,300})\]\(\s*<?(?P<href>(?:https?://|#)"
     r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
 )
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+# Markdown that is not HTML: lines that start with its block markers, and no block tag.
+_MARKDOWN_LINE = re.compile(r"^(?:#{1,6} |[-*+] |\d{1,3}\. |> )", re.MULTILINE)
+_BLOCK_TAG = re.compile(r"<(?:p|br|div|li|ul|ol|h[1-6]|table|tr|blockquote|pre)\b", re.IGNORECASE)
+# Inline HTML inside Markdown: comments and tags go, <a href> becomes a Markdown link.
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_INLINE_ANCHOR = re.compile(
+    r"<a\s[^<>]*?href\s*=\s*[\"']?(?P<href>https?://[^\"'\s<>]+|#[^\"'\s<>]*)[^<>]*>"
+    r"(?P<label>[^<>]{0,300})</a>",
+    re.IGNORECASE,
+)
+_INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
 _PARAGRAPH_TAGS = frozenset(
@@ -91,6 +104,19 @@ def looks_like_html(notes: str) -> bool:
     if "<" not in notes and "&" not in notes:
         return False
     return _HTML_HINT.search(notes) is not None
+
+
+def _is_markdown(notes: str) -> bool:
+    """Markdown with some inline HTML (a comment, a link) rather than an HTML document."""
+    return _MARKDOWN_LINE.search(notes) is not None and _BLOCK_TAG.search(notes) is None
+
+
+def _inline_html_to_markdown(text: str) -> str:
+    if "<" not in text and "&" not in text:
+        return text
+    text = _HTML_COMMENT.sub("", text)
+    text = _INLINE_ANCHOR.sub(lambda m: f"[{m['label']}]({m['href']})", text)
+    return html.unescape(_INLINE_TAG.sub("", text))
 
 
 def _drop_zero_width(text: str) -> str:
@@ -231,7 +257,7 @@ def _markdown_to_marked(text: str) -> Marked:
     length = last = 0
     for match in _MARKDOWN_LINK.finditer(text):
         before = text[last : match.start()]
-        label = match["label"].strip()
+        label = _MARKDOWN_ESCAPE.sub(r"\1", match["label"]).strip()
         parts += (before, label)
         length += len(before)
         if label and len(spans) < MAX_SPANS:
@@ -245,9 +271,11 @@ def _markdown_to_marked(text: str) -> Marked:
 def read_markup(notes: str) -> Marked:
     """The readable text of ``notes`` and its links (see the module docstring)."""
     notes = notes[:MAX_MARKUP]
-    if looks_like_html(notes):
-        return _html_to_marked(notes)
     text = notes.replace("\r\n", "\n").replace("\r", "\n") if "\r" in notes else notes
+    if looks_like_html(text):
+        if not _is_markdown(text):
+            return _html_to_marked(notes)
+        text = _inline_html_to_markdown(text)
     return _markdown_to_marked(_drop_zero_width(text).strip())
 
 

@@ -186,6 +186,8 @@ def trim_url(url: str) -> str:
     """
     if url[-1:].isalnum() or url.endswith("/"):
         return url
+    if url.endswith("_") and url[-2:-1] in _URL_TRAIL:
+        url = url[:-1]  # "https://penname.co/._": Markdown's emphasis closes after the period
     url = url.rstrip(_URL_TRAIL)
     while url[-1:] in _CLOSERS:
         closer = url[-1]
