@@ -156,7 +156,7 @@ def name_before_paren(before: str) -> str:
 
 
 def strip_emphasis(text: str) -> str:
-    """Markdown's ``**``, ``__``, ``*x*``, ``_x_`` and ```code``` markers out of a label or title."""
+    """A label or title without Markdown emphasis (``**x**``, ``*x*``, ``_x_``) and code marks."""
     if "`" in text:
         text = _CODE.sub(r"\1", text)
     if "*" not in text and "_" not in text:
