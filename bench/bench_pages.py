@@ -21,7 +21,7 @@ import statistics
 import time
 import tracemalloc
 
-from podplayer.core import shownotes
+from podplayer.core.notes import reader
 from podplayer.core.pages import parse_page
 
 TOPICS = [
@@ -94,13 +94,13 @@ def main() -> None:
     hits = 0
     gc.callbacks.append(on_gc)
     for _ in range(args.repeat):
-        shownotes._parse.cache_clear()
+        reader._parse.cache_clear()
         gc_time[0] = 0.0
         started = time.perf_counter()
         podcast = parse_page(page, name="bench.txt")
         times.append(time.perf_counter() - started)
         gc_times.append(gc_time[0])
-        hits += shownotes._parse.cache_info().hits
+        hits += reader._parse.cache_info().hits
     gc.callbacks.remove(on_gc)
     assert len(podcast.episodes) == args.episodes
     chapters = sum(len(ep.chapters) for ep in podcast.episodes)
@@ -131,7 +131,7 @@ def main() -> None:
     print(f"target (10,000 episodes under 1 s): {target}")
 
     if args.profile:
-        shownotes._parse.cache_clear()
+        reader._parse.cache_clear()
         profiler = cProfile.Profile()
         profiler.runcall(parse_page, page, name="bench.txt")
         print("\nhot spots of one parse (cProfile, by own time; profiling slows it down):")

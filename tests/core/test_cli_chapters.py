@@ -10,7 +10,7 @@ import pytest
 from podplayer.cli import COMMANDS, main
 from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.psc import parse_psc
-from podplayer.core.shownotes import find_chapters
+from podplayer.core.notes import find_chapters
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "pages" / "meta-tech-podcast.txt"

@@ -28,7 +28,7 @@ from podplayer.core.export import (
     to_text,
 )
 from podplayer.core.model import Chapter
-from podplayer.core.shownotes import find_chapters
+from podplayer.core.notes import find_chapters
 
 CHAPTERS = (
     Chapter(0, "Intro"),

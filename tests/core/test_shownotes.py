@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from podplayer.core.model import Chapter, Link
-from podplayer.core.shownotes import (
+from podplayer.core.notes import (
     ShowNotes,
     find_chapters,
     find_links,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from podplayer.core.shownotes import _convert_html
+from podplayer.core.notes.markup import read_markup
 
 CASES = [
     (
@@ -44,6 +44,6 @@ CASES = [
 
 @pytest.mark.parametrize(("markup", "text", "links"), CASES)
 def test_pieces_meet_as_before(markup: str, text: str, links: list[tuple[str, int, int]]) -> None:
-    got, anchors = _convert_html(markup)
-    assert got == text
-    assert [(a.href, a.start, a.end) for a in anchors] == links
+    marked = read_markup(markup)
+    assert marked.text == text
+    assert [(a.href, a.start, a.end) for a in marked.spans] == links

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from podplayer.core.shownotes import parse_shownotes
+from podplayer.core.notes import parse_shownotes
 
 PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers"
 YOUTUBE_DL = PEERS / "youtube-dl" / "description_chapters_cases.json"
@@ -32,9 +32,10 @@ def _youtube_dl_cases() -> list[dict[str, Any]]:
     return cases
 
 
-# youtube-dl keeps a track number in the title ("1. Those Beaten Paths..."); we strip "1." as a
-# list bullet, like "-" or "•". "1 - Title" is not a bullet and stays, as in youtube-dl.
-_STRIPPED_NUMBER_BULLETS = {1}
+# youtube-dl keeps a track number in the title ("1. Those Beaten Paths...", "1 - Во прах"); we
+# drop list numbering when consecutive entries are numbered 1, 2, 3... (issue 10: numbers that
+# belong to a title stay, list numbering goes). Case id -> the separator after the number.
+_STRIPPED_NUMBER_BULLETS = {1: ". ", 4: " - "}
 
 
 @pytest.mark.parametrize("case", _youtube_dl_cases(), ids=lambda c: f"case{c['id']}")
@@ -42,7 +43,8 @@ def test_youtube_dl_description_chapters(case: dict[str, Any]) -> None:
     result = parse_shownotes(case["description_html"], duration_ms=case["duration"] * 1000)
     expected = [(c["start_time"] * 1000, c["title"]) for c in case["expected_chapters"]]
     if case["id"] in _STRIPPED_NUMBER_BULLETS:
-        expected = [(start, title.split(". ", 1)[1]) for start, title in expected]
+        separator = _STRIPPED_NUMBER_BULLETS[case["id"]]
+        expected = [(start, title.split(separator, 1)[1]) for start, title in expected]
     assert [(c.start_ms, c.title) for c in result.chapters] == expected
 
 
@@ -77,7 +79,7 @@ _ANTENNAPOD_WHY_NO_CHAPTERS = {
     "mss": "lone time in a sentence",
     "timecode_equal_to_duration_is_ignored": "at the duration: not a chapter (same rule)",
     "multiple_formats": "two times inside prose sentences, no heading",
-    "multiple_short_one_does_not_fit_hhmm": "the times decrease: no list",
+    "multiple_short_one_does_not_fit_hhmm": "two times inside prose sentences, no heading",
     "parentheses": "lone time; and we read (10:11) as 10 min 11 s",
     "brackets": "lone time; and we read [10:11] as 10 min 11 s",
     "angle_brackets": "lone time; and we read <10:11> as 10 min 11 s",
@@ -111,8 +113,9 @@ def test_antennapod_timecodes_as_a_list_under_a_heading(case: dict[str, Any]) ->
     result = parse_shownotes(notes)
     starts = [c.start_ms for c in result.chapters]
     if case["name"] == "multiple_short_one_does_not_fit_hhmm":
-        # 10:12 then 2:12 decrease: the longest increasing run under the heading is one entry.
-        assert starts == [612000]
+        # 10:12 then 2:12 on consecutive lines under one heading: a list written out of order,
+        # sorted, with no entry lost (issue 10).
+        assert starts == [132000, 612000]
         return
     expected = [e["ms"] for e in case["expected"]]
     if "hhmm" in case["name"] or case["name"] in {"parentheses", "brackets", "angle_brackets"}:

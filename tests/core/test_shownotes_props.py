@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podplayer.core.errors import PodplayerError
-from podplayer.core.shownotes import html_to_text, looks_like_html, parse_shownotes
+from podplayer.core.notes import html_to_text, looks_like_html, parse_shownotes
 from podplayer.core.timecode import format_ms
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

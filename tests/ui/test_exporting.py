@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.psc import parse_psc
 from podplayer.core.model import Chapter, Episode
-from podplayer.core.shownotes import find_chapters
+from podplayer.core.notes import find_chapters
 from podplayer.ui.exporting import (
     FORMAT_NAMES,
     ShareActions,

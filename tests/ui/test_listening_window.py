@@ -16,7 +16,7 @@ from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.psc import parse_psc
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Link, Podcast
-from podplayer.core.shownotes import find_chapters
+from podplayer.core.notes import find_chapters
 from podplayer.core.skiprules import PodcastPrefs
 from podplayer.playback.base import PlayerState
 from podplayer.playback.null import NullPlayer

@@ -29,8 +29,8 @@ from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import Response, fetch, fetch_conditional, fetch_range, is_web_url
 from podplayer.core.library import Library
 from podplayer.core.model import Chapter, ChapterSource, Episode, with_source
+from podplayer.core.notes import parse_shownotes
 from podplayer.core.refresh import Fetcher, RefreshResult, refresh_feed
-from podplayer.core.shownotes import parse_shownotes
 
 log = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ from podplayer.core.model import (
     split_number,
     with_source,
 )
-from podplayer.core.shownotes import parse_shownotes
+from podplayer.core.notes import parse_shownotes
 
 log = logging.getLogger(__name__)
 

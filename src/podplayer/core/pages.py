@@ -12,7 +12,7 @@ A *page* lists a podcast's episodes as text, as podcast websites and directories
     <show notes>
 
 A *show-notes file* (.txt or .html) holds one episode's notes. Chapters and links come from
-:mod:`podplayer.core.shownotes` in both cases.
+:mod:`podplayer.core.notes` in both cases.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Episode, Podcast, split_number
-from podplayer.core.shownotes import looks_like_html, parse_shownotes
+from podplayer.core.notes import looks_like_html, parse_shownotes
 
 # "68: Title", "ARCHIVE: Title", "BONUS - Title", "Episode 12: Title", "#12 - Title".
 _EPISODE_HEADER = re.compile(

@@ -1,6 +1,6 @@
 """The show-notes pane: an episode's notes, sanitised, with seek links and safe web links.
 
-The notes go through :func:`podplayer.core.sanitize.sanitize_notes` (off the GUI thread when
+The notes go through :func:`podplayer.core.notes.sanitize_notes` (off the GUI thread when
 they are large), so what the browser sees holds only allow-listed tags, ``http(s)``/``mailto``
 links and seek links. The browser never follows a link itself (``setOpenLinks(False)``): a click
 on a time asks for a seek, a click on a web or mail link asks the window to open it, and any
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from podplayer.core.model import Chapter, Episode, Link
-from podplayer.core.sanitize import LINK_SCHEMES, SanitizedNotes, sanitize_notes, seek_target
+from podplayer.core.notes import LINK_SCHEMES, SanitizedNotes, sanitize_notes, seek_target
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,302 @@
+"""Show notes (HTML, Markdown or plain text) -> readable text with the spans of its links.
+
+HTML: paragraphs become blank lines, ``<br>``/``<li>``/``<div>`` new lines, list items start with
+``• ``, table cells are separated by a space, scripts and styles are dropped, entities decoded.
+Markdown: ``[label](url)`` becomes ``label`` with a link span (``[12:01](#t=12:01)`` too); the
+rest (``**``, ``##``) stays text for the chapter and link readers, which know it. Plain text: line
+ends are normalised and zero-width characters dropped. Never raises.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+__all__ = ["Marked", "Span", "html_to_text", "looks_like_html", "read_markup", "text_of"]
+
+#: Characters of markup that are read; notes are never this long, a hostile page may be.
+MAX_MARKUP = 4_000_000
+#: Links kept from one text.
+MAX_SPANS = 5_000
+
+
+@dataclass(slots=True)
+class Span:
+    """A link in the text: ``text[start:end]`` is its own text, ``href`` as written."""
+
+    href: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """Readable text and its links, in order of appearance."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+
+_HTML_HINT = re.compile(
+    r"<(?:/?(?:p|br|a|div|span|li|ul|ol|b|strong|em|i|u|h[1-6]|img|table|tr|td|th|blockquote"
+    r"|pre|code|hr|section|article|small|sup|sub|dl|dt|dd|figure|iframe|font)\b[^<>]*|!--)>?"
+    r"|&(?:amp|lt|gt|quot|apos|nbsp|ndash|mdash|hellip|rsquo|lsquo|rdquo|ldquo|#\d{1,7}"
+    r"|#x[0-9a-f]{1,6});",
+    re.IGNORECASE,
+)
+# The shared "<" comes first so that the regex engine looks for it like a substring.
+_TAG = re.compile(
+    r"<(?:!--.*?(?:-->|\Z)"
+    r"|!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
+    # Possessive: attributes are read once, never re-split when the tag does not close.
+    r"|(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)"
+    r"(?P<attrs>(?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)/?>"
+    r"|[!?][^<>]*>)",
+    re.DOTALL,
+)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.IGNORECASE)
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2007\u202f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# [label](https://...) or [label](#t=...), an optional "title"; one level of parentheses in
+# the URL (Wikipedia's "Foo_(bar)"). Images (![alt](src)) keep their alt text.
+_MARKDOWN_LINK = re.compile(
+    r"!?\[(?P<label>(?:[^\[\]\n]|\[[^\[\]\n]{0,300}\]){0,300})\]\(\s*<?(?P<href>(?:https?://|#)"
+    r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
+)
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+# Markdown that is not HTML: lines that start with its block markers, and no block tag.
+_MARKDOWN_LINE = re.compile(r"^(?:#{1,6} |[-*+] |\d{1,3}\. |> )", re.MULTILINE)
+_BLOCK_TAG = re.compile(r"<(?:p|br|div|li|ul|ol|h[1-6]|table|tr|blockquote|pre)\b", re.IGNORECASE)
+# Inline HTML inside Markdown: comments and tags go, <a href> becomes a Markdown link.
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_INLINE_ANCHOR = re.compile(
+    r"<a\s[^<>]*?href\s*=\s*[\"']?(?P<href>https?://[^\"'\s<>]+|#[^\"'\s<>]*)[^<>]*>"
+    r"(?P<label>[^<>]{0,300})</a>",
+    re.IGNORECASE,
+)
+_INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+
+_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre"}
+    | {"hr", "section", "article", "figure"}
+)
+_LINE_TAGS = frozenset({"br", "div", "li", "tr", "dt", "dd", "header", "footer", "nav", "aside"})
+_TAG_KINDS = (
+    dict.fromkeys(_SKIP_TAGS, "skip")
+    | {"a": "a", "li": "item", "td": "cell", "th": "cell"}
+    | dict.fromkeys(_PARAGRAPH_TAGS, "paragraph")
+    | dict.fromkeys(_LINE_TAGS - {"li"}, "line")
+)
+
+
+def looks_like_html(notes: str) -> bool:
+    """True when ``notes`` contains HTML tags or entities (``<p>``, ``<br/>``, ``&amp;``...).
+
+    >>> looks_like_html("<p>Intro <b>0:06</b></p>"), looks_like_html("a < b and 3 > 2")
+    (True, False)
+    """
+    if "<" not in notes and "&" not in notes:
+        return False
+    return _HTML_HINT.search(notes) is not None
+
+
+def _is_markdown(notes: str) -> bool:
+    """Markdown with some inline HTML (a comment, a link) rather than an HTML document."""
+    return _MARKDOWN_LINE.search(notes) is not None and _BLOCK_TAG.search(notes) is None
+
+
+def _inline_html_to_markdown(text: str) -> str:
+    if "<" not in text and "&" not in text:
+        return text
+    text = _HTML_COMMENT.sub("", text)
+    text = _INLINE_ANCHOR.sub(lambda m: f"[{m['label']}]({m['href']})", text)
+    return html.unescape(_INLINE_TAG.sub("", text))
+
+
+def _drop_zero_width(text: str) -> str:
+    if text.isascii() or _ZERO_WIDTH.search(text) is None:
+        return text
+    return _ZERO_WIDTH.sub("", text)
+
+
+class _TextWriter:
+    """HTML to text, one piece at a time; breaks are owed until visible text follows."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.pending = 0  # line breaks owed before the next visible text
+        self.line_start = True
+        self.space = False  # the text so far ends in a space
+        self.spans: list[Span] = []
+        self.anchor: Span | None = None
+        self.anchor_open = False  # the anchor has seen its first visible character
+
+    def owe(self, breaks: int) -> None:
+        if self.length:
+            self.pending = max(self.pending, breaks)
+
+    def _pay(self) -> None:
+        """Write the owed line breaks, dropping the space before them."""
+        if self.pending and self.length:
+            if self.space:
+                self.parts[-1] = self.parts[-1][:-1]
+                self.length -= 1
+            self.parts.append("\n" * self.pending)
+            self.length += self.pending
+            self.line_start, self.space = True, False
+        self.pending = 0
+
+    def _start_anchor(self, at: int) -> None:
+        if self.anchor is not None and not self.anchor_open:
+            self.anchor.start = at
+            self.anchor_open = True
+
+    def bullet(self) -> None:
+        self._pay()
+        self._start_anchor(self.length)
+        self._append("• ")
+
+    def _append(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.length += len(chunk)
+        self.line_start = False
+        self.space = chunk[-1] == " "
+
+    def write(self, chunk: str) -> None:
+        chunk = _drop_zero_width(chunk)
+        if "  " in chunk or not chunk.isprintable():
+            chunk = _WHITESPACE.sub(" ", chunk)
+        visible = not chunk.isspace()
+        if visible:
+            self._pay()
+        if self.line_start or self.space:
+            chunk = chunk.lstrip(" ")
+        if not chunk:
+            return
+        if visible:
+            self._start_anchor(self.length + len(chunk) - len(chunk.lstrip(" ")))
+        self._append(chunk)
+
+    def open_anchor(self, attrs: str) -> None:
+        self.close_anchor()
+        href = _HREF.search(attrs)
+        value = "" if href is None else next(g for g in href.groups() if g is not None)
+        self.anchor, self.anchor_open = Span(html.unescape(value).strip(), 0, 0), False
+
+    def close_anchor(self) -> None:
+        if self.anchor is not None and self.anchor_open and len(self.spans) < MAX_SPANS:
+            self.anchor.end = self.length
+            self.spans.append(self.anchor)
+        self.anchor = None
+
+    def result(self) -> Marked:
+        self.close_anchor()
+        text = "".join(self.parts).rstrip()
+        for span in self.spans:
+            span.end = min(span.end, len(text))
+        return Marked(text, tuple(self.spans))
+
+
+def _pieces(markup: str) -> Iterator[tuple[Any, Any, Any, Any, str]]:
+    """(cdata, close, name, attrs, text after the tag) for every tag; the first has no tag."""
+    pieces: Iterator[Any] = chain((None, None, None, None), _TAG.split(markup))
+    return zip(pieces, pieces, pieces, pieces, pieces, strict=True)
+
+
+def _tag(writer: _TextWriter, kind: str, closing: bool, attrs: str) -> None:
+    if kind == "a":
+        if closing:
+            writer.close_anchor()
+        else:
+            writer.open_anchor(attrs)
+    elif kind == "paragraph":
+        writer.owe(2)
+    elif kind == "line":
+        writer.owe(1)
+    elif kind == "item":
+        writer.owe(1)
+        if not closing:
+            writer.bullet()
+    elif kind == "cell":
+        writer.write(" ")
+
+
+def _html_to_marked(markup: str) -> Marked:
+    writer = _TextWriter()
+    skip: str | None = None  # inside this element, nothing is text
+    for cdata, closing, name, attrs, raw in _pieces(markup):
+        if skip is not None:
+            if not (closing and name.lower() == skip):
+                continue
+            skip = None
+        elif cdata is not None:
+            writer.write(cdata)
+        elif name:
+            kind = _TAG_KINDS.get(name.lower(), "")
+            if kind == "skip" and not closing and not attrs.endswith("/"):
+                skip = name.lower()
+                continue
+            _tag(writer, kind, bool(closing), attrs)
+        if raw:
+            writer.write(html.unescape(raw) if "&" in raw else raw)
+    return writer.result()
+
+
+def _markdown_to_marked(text: str) -> Marked:
+    if "](" not in text:
+        return Marked(text)
+    parts: list[str] = []
+    spans: list[Span] = []
+    length = last = 0
+    for match in _MARKDOWN_LINK.finditer(text):
+        before = text[last : match.start()]
+        label = _MARKDOWN_ESCAPE.sub(r"\1", match["label"]).strip()
+        parts += (before, label)
+        length += len(before)
+        if label and len(spans) < MAX_SPANS:
+            spans.append(Span(match["href"], length, length + len(label)))
+        length += len(label)
+        last = match.end()
+    parts.append(text[last:])
+    return Marked("".join(parts), tuple(spans))
+
+
+def read_markup(notes: str) -> Marked:
+    """The readable text of ``notes`` and its links (see the module docstring)."""
+    notes = notes[:MAX_MARKUP]
+    text = notes.replace("\r\n", "\n").replace("\r", "\n") if "\r" in notes else notes
+    if looks_like_html(text):
+        if not _is_markdown(text):
+            return _html_to_marked(notes)
+        text = _inline_html_to_markdown(text)
+    return _markdown_to_marked(_drop_zero_width(text).strip())
+
+
+def html_to_text(markup: str) -> str:
+    """Readable plain text from HTML: paragraphs become blank lines, ``<br>``/``<li>`` new lines.
+
+    Entities are decoded, scripts and styles dropped, whitespace collapsed. Never raises.
+
+    >>> html_to_text("<p>Tom &amp; Jerry</p><p>0:06 Intro<br>1:40 Topic</p>")
+    'Tom & Jerry\\n\\n0:06 Intro\\n1:40 Topic'
+    """
+    return _html_to_marked(markup[:MAX_MARKUP]).text
+
+
+def text_of(notes: str) -> str:
+    """The plain text a reader sees in ``notes``: what the search index stores.
+
+    Tags are gone and entities decoded (``caf&eacute;`` is ``café``); Markdown links keep
+    their label. Never raises.
+
+    >>> text_of("<p>Caf&eacute; <b>culture</b></p>"), text_of("See [the docs](https://d.org).")
+    ('Café culture', 'See the docs.')
+    """
+    return read_markup(notes).text
