@@ -176,11 +176,12 @@ def test_played_at_the_end_and_toggled_in_the_menu(rig: Rig, server: Loopback) -
     rig.qtbot.waitUntil(lambda: rig.player.state is PlayerState.PLAYING)
     rig.player.advance(600_000)
     rig.qtbot.waitUntil(lambda: rig.player.state is PlayerState.ENDED, timeout=3000)
+    rig.qtbot.waitUntil(lambda: rig.window.episode_model.index(0, 2).data() == "✓")
     assert rig.library.play_state(episode.guid, podcast_url=url).played
-    assert rig.window.episode_model.index(0, 2).data() == "✓"
     menu = rig.window.episode_menu(episode)
     [unplay] = [a for a in menu.actions() if "unplayed" in a.text()]
-    unplay.trigger()
+    with rig.qtbot.waitSignal(rig.window.playback.state_saved):
+        unplay.trigger()
     assert not rig.library.play_state(episode.guid, podcast_url=url).played
 
 

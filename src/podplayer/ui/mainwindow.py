@@ -73,11 +73,12 @@ from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast, with_
 from podplayer.core.paths import app_paths
 from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
 from podplayer.core.timecode import format_ms
-from podplayer.playback.base import PlaybackError, PlayerState, display_name
+from podplayer.playback.base import PlayerState, display_name
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
+from podplayer.ui.entry import Entry, EntryKind, classify_entry
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
 from podplayer.ui.models import (
@@ -89,6 +90,7 @@ from podplayer.ui.models import (
     SearchHitModel,
 )
 from podplayer.ui.notespane import NotesPane, chapter_links
+from podplayer.ui.playing import PlaybackController
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
@@ -107,8 +109,6 @@ NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".
 OPML_FILTER = "OPML subscription lists (*.opml *.xml);;All files (*)"
 OPML_SUFFIXES = frozenset({".opml"})
 
-#: How often the play position is saved while playing (ms); a crash loses at most this much.
-SAVE_INTERVAL_MS = 5000
 #: Typing in the search box waits this long (ms) for the next key before searching.
 SEARCH_DELAY_MS = 150
 #: Search results shown at most.
@@ -219,10 +219,6 @@ class MainWindow(QMainWindow):
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
-        # Which podcast each episode opened for playing belongs to (guids are per podcast).
-        self._owner: dict[str, str] = {}
-        self._playing_key: tuple[str, str] | None = None
-        self._last_position = 0
         self._refresh_batch: list[RefreshResult] = []
         self._refresh_total = 0
         self._subscribing: set[str] = set()
@@ -240,6 +236,7 @@ class MainWindow(QMainWindow):
         self.skipper = ChapterSkipper(self.session, parent=self)
         self.sleep_timer = SleepTimer(self.session, clock=clock, parent=self)
         self.share = ShareActions(self._share_context, parent=self)
+        self.playback = PlaybackController(self.session, self.tasks, parent=self)
         self.share.message.connect(self.show_message)
 
         self.loader = loader
@@ -261,9 +258,6 @@ class MainWindow(QMainWindow):
         self._connect_playback()
         self._show_episode(None)
 
-        self._save_timer = QTimer(self)
-        self._save_timer.setInterval(SAVE_INTERVAL_MS)
-        self._save_timer.timeout.connect(self.save_position)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -624,9 +618,12 @@ class MainWindow(QMainWindow):
         self.player.state_changed.connect(self._on_player_state)
         self.session.chapter_changed.connect(self._on_playing_chapter_changed)
         self.session.episode_changed.connect(self._on_playing_episode_changed)
-        self.player.position_changed.connect(self._on_position)
+        self.playback.error.connect(self.show_message)
+        self.playback.no_audio.connect(self._on_no_audio)
+        self.playback.state_saved.connect(self._on_state_saved)
+        self.playback.restored.connect(self.transport.show_position)
         self.transport.error_occurred.connect(self.show_message)
-        self.transport.play_requested.connect(self.play_selected_episode)
+        self.transport.play_requested.connect(self._on_play_requested)
         self.session.episode_changed.connect(self._apply_playing_prefs)
         self.session.chapters_changed.connect(self._apply_playing_prefs)
         self.skipper.skipped.connect(self._on_skipped)
@@ -672,6 +669,36 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_indicator)
 
     # --- public API ---------------------------------------------------------------------
+
+    def open_sources(
+        self, sources: Sequence[str], kinds: frozenset[EntryKind] | None = None
+    ) -> None:
+        """Open what the desktop hands over (arguments, a drop, a paste, MPRIS): subscribe to
+        feeds, play audio (files and URLs), add documents, import OPML. ``kinds`` limits what
+        is opened; anything else is refused with a message."""
+        documents: list[Path] = []
+        for source in sources:
+            entry = classify_entry(source)
+            if kinds is not None and entry.kind not in kinds | {EntryKind.REFUSED}:
+                shown = _shorten(entry.target, 60)
+                entry = Entry(
+                    EntryKind.REFUSED,
+                    entry.target,
+                    f"Not opened: only web addresses and audio files are opened this way ({shown})",
+                )
+            if entry.kind is EntryKind.FEED:
+                self.subscribe(entry.target)
+            elif entry.kind is EntryKind.AUDIO_URL:
+                self.open_url(entry.target)
+            elif entry.kind is EntryKind.AUDIO_FILE:
+                self.open_audio_file(entry.path)
+            elif entry.kind is EntryKind.OPML:
+                self.import_opml(entry.path)
+            elif entry.kind is EntryKind.DOCUMENT:
+                documents.append(entry.path)
+            else:
+                self.show_message(entry.message)
+        self.load_sources(documents)
 
     def load_sources(self, paths: Sequence[Path]) -> None:
         """Parse each path and store it in the library on a worker; results arrive as
@@ -786,6 +813,7 @@ class MainWindow(QMainWindow):
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
         self._playback_unavailable = reason
+        self.playback.unavailable = reason
         self.transport.set_unavailable(reason)
         self.play_episode_button.setEnabled(False)
         self.show_message(f"Playback is not available. {reason[:1].upper()}{reason[1:]}.")
@@ -793,46 +821,44 @@ class MainWindow(QMainWindow):
     def play_chapter(self, episode: Episode, index: int) -> bool:
         """Play ``episode`` from chapter ``index``, loading it if needed. False (and a message)
         when it can't: no audio, playback unavailable, a refused source."""
-        if not self._can_play(episode):
+        podcast = self._podcast_of(episode)
+        if podcast is None:
             return False
-        self._claim(episode)
-        try:
-            if self.session.episode != episode:
-                self.session.set_episode(episode, self._chapters_for(episode))
-            self.session.play_chapter(index)
-        except (PlaybackError, IndexError) as exc:
-            self.show_message(str(exc))
-            return False
-        return True
+        return self.playback.play(
+            podcast, episode, chapter=index, chapters=self._chapters_for(episode)
+        )
 
     @Slot()
     def play_selected_episode(self) -> None:
         """Play the selected episode: go on if it is the one loaded, else resume it where the
         listener stopped (the start when never played or played to the end)."""
-        episode = self.current_episode()
-        if episode is None or not self._can_play(episode):
-            if episode is None:
-                self.show_message("Select an episode to play", "info")
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
+            self.show_message("Select an episode to play", "info")
             return
-        try:
-            if self.session.episode == episode and self.player.source is not None:
-                if self.player.state is not PlayerState.PLAYING:
-                    self.player.play()
-                return
-            state = self.episode_model.state(episode.guid)
-            self._claim(episode)
-            self.session.set_episode(episode, self._chapters_for(episode))
-            if state.position_ms > 0 and not state.played:
-                self.session.resume(episode, state.position_ms)
-            else:
-                self.session.open(episode)
-        except PlaybackError as exc:
-            self.show_message(str(exc))
+        self.playback.play(
+            podcast,
+            episode,
+            chapters=self._chapters_for(episode),
+            saved=self.episode_model.state(episode.guid),
+        )
 
-    def _claim(self, episode: Episode) -> None:
+    @Slot()
+    def _on_play_requested(self) -> None:
+        # Nothing loaded: continue the current episode (after a restart, the last one), else
+        # play the selected one.
+        if not self.playback.toggle():
+            self.play_selected_episode()
+
+    def _podcast_of(self, episode: Episode) -> Podcast | None:
+        """The podcast ``episode`` is listed in: the shown one, else the playing one's."""
         podcast = self.current_podcast()
-        if podcast is not None and episode.guid not in self._owner:
-            self._owner[episode.guid] = podcast.url
+        if podcast is not None and self.episode_model.row_of(episode.guid) >= 0:
+            return podcast
+        playing = self.playback.podcast
+        if playing is not None and self.playback.is_current(None, episode.guid):
+            return playing
+        return podcast
 
     def _chapters_for(self, episode: Episode) -> tuple[Chapter, ...]:
         shown = self.current_episode()
@@ -847,22 +873,11 @@ class MainWindow(QMainWindow):
         if podcast is None or episode is None:
             self.show_message("Select an episode first, then locate its audio")
             return False
-        source = source.strip()
-        if is_web_url(source):
-            updated = replace(episode, audio_url=source, local_path=None)
-        else:
-            path = Path(source).expanduser()
-            if not path.is_file():
-                self.show_message(f"Could not use “{path.name}”: the file does not exist")
-                return False
-            updated = replace(episode, local_path=str(path.resolve()))
-        try:
-            self.library.attach_audio(episode.guid, updated.audio or "", podcast_url=podcast.url)
-        except LibraryError as exc:
-            self.show_message(str(exc))
-        self._reload_episodes(podcast.url, keep=episode.guid)
-        if self.session.episode is not None and self.session.episode.guid == episode.guid:
-            self.session.set_episode(updated)
+        updated = self.playback.attach_audio(podcast, episode, source)
+        if updated is None:
+            return False
+        self.episode_model.replace_episode(updated)
+        self._show_audio(updated)
         self.show_message(
             f"Audio for “{episode.title}”: {display_name(updated.audio or '')}. "
             "Click a chapter to play from there.",
@@ -914,13 +929,7 @@ class MainWindow(QMainWindow):
         episode = Episode(guid=url, number=None, title=name, audio_url=url)
         podcast = Podcast(url=url, title=parts.netloc, episodes=(episode,))
         self.add_podcast(podcast)
-        if self._can_play(episode):
-            try:
-                self.session.open(episode)
-            except PlaybackError as exc:
-                self.show_message(str(exc))
-                return False
-        return True
+        return self.playback.play(podcast, episode, at_ms=0)
 
     @Slot()
     def choose_audio_file(self) -> None:
@@ -1012,11 +1021,11 @@ class MainWindow(QMainWindow):
         text = QGuiApplication.clipboard().text().strip()
         if not text:
             return
-        if len(text.split()) == 1 and is_web_url(text):
-            if _is_audio_url(text):
-                self.open_url(text)
-            else:
-                self.subscribe(text)
+        if len(text.split()) == 1 and classify_entry(text).kind in (
+            EntryKind.FEED,
+            EntryKind.AUDIO_URL,
+        ):
+            self.open_sources([text])
         else:
             self.show_message("Paste a feed address (http or https) to subscribe to it", "info")
 
@@ -1282,18 +1291,12 @@ class MainWindow(QMainWindow):
             return False
         if hit.start_ms is None:
             return True
-        episode = self.current_episode()
-        if episode is None or not self._can_play(episode):
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
             return False
-        self._claim(episode)
-        try:
-            if self.session.episode != episode:
-                self.session.set_episode(episode, self._chapters_for(episode))
-            self.session.resume(episode, hit.start_ms)
-        except PlaybackError as exc:
-            self.show_message(str(exc))
-            return False
-        return True
+        return self.playback.play(
+            podcast, episode, at_ms=hit.start_ms, chapters=self._chapters_for(episode)
+        )
 
     # --- chapter sources ----------------------------------------------------------------
 
@@ -1379,9 +1382,8 @@ class MainWindow(QMainWindow):
         self.chapter_stack.set_empty(not chapters, NO_CHAPTERS)
         self.chapters_caption.setText(_chapters_caption(chapters))
         self.episode_info.setText(_episode_info(replace(episode, chapters=chapters)))
-        playing = self.session.episode
-        if playing is not None and playing.guid == episode.guid:
-            self.session.set_chapters(chapters)
+        podcast = self.current_podcast()
+        self.playback.set_chapters(podcast.url if podcast else "", episode.guid, chapters)
         self._show_current_chapter(scroll=False)
 
     # --- downloads ----------------------------------------------------------------------
@@ -1502,41 +1504,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def save_position(self) -> None:
-        """Save where the playing episode is (the timer calls this every few seconds)."""
-        key = self._playing_key
-        if key is None or self.player.source is None:
-            return
-        position = self.player.position()
-        if self.player.state in (PlayerState.PLAYING, PlayerState.PAUSED):
-            self._last_position = position
-        self._store_position(key, self._last_position)
-
-    def _store_position(self, key: tuple[str, str], position_ms: int) -> None:
-        url, guid = key
-        try:
-            self.library.set_position(guid, position_ms, podcast_url=url)
-        except LibraryError as exc:
-            log.info("Position of %s not saved: %s", guid, exc)
-            return
-        shown = self.current_podcast()
-        if shown is not None and shown.url == url:
-            old = self.episode_model.state(guid)
-            self.episode_model.set_state(guid, PlayState(position_ms, old.played, time.time()))
+        """Save where the playing episode is (the controller also does it every few seconds)."""
+        self.playback.save_position()
 
     def mark_played(self, episode: Episode, played: bool = True) -> None:
         """Mark ``episode`` of the shown podcast played (position back to 0) or unplayed."""
-        podcast = self.current_podcast()
-        url = self._owner.get(episode.guid) or (podcast.url if podcast else None)
-        if url is None:
-            return
-        try:
-            self.library.mark_played(episode.guid, played, podcast_url=url)
-            state = self.library.play_state(episode.guid, podcast_url=url)
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
-        if podcast is not None and podcast.url == url:
-            self.episode_model.set_state(episode.guid, state)
+        podcast = self._podcast_of(episode)
+        if podcast is not None:
+            self.playback.mark_played(podcast.url, episode.guid, played)
+
+    @Slot(str, str, object)
+    def _on_state_saved(self, url: str, guid: str, state: PlayState) -> None:
+        shown = self.current_podcast()
+        if shown is not None and shown.url == url:
+            self.episode_model.set_state(guid, state)
 
     def _set_setting(self, key: str, value: object) -> None:
         try:
@@ -1606,11 +1587,15 @@ class MainWindow(QMainWindow):
         if self.refresh_on_start_action.isChecked():
             self.refresh_all()
 
+    def cancel_work(self) -> None:
+        """Stop downloads (they resume later where they stopped)."""
+        for cancel in self._downloads.values():
+            cancel.set()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_position()
         self.save_settings()
-        for cancel in self._downloads.values():
-            cancel.set()
+        self.cancel_work()
         super().closeEvent(event)
 
     # --- listening: notes, skipping, podcast settings, sharing ----------------------------
@@ -1643,7 +1628,8 @@ class MainWindow(QMainWindow):
                     allow_images=prefs.allow_images,
                     duration_ms=episode.duration_ms,
                 )
-        if self._playing_key is not None and self._playing_key[0] == url:
+        key = self.playback.key()
+        if key is not None and key[0] == url:
             self._apply_playing_prefs(
                 None, playback=prefs.speed != old.speed or (prefs.volume != old.volume)
             )
@@ -1689,7 +1675,7 @@ class MainWindow(QMainWindow):
     def _apply_playing_prefs(self, _changed: object = None, playback: bool = True) -> None:
         """Skipped chapters, intro/outro, speed and volume of the playing episode's podcast."""
         episode = self.session.episode
-        key = self._playing_key
+        key = self.playback.key()
         prefs = self.podcast_prefs(key[0]) if key is not None else PodcastPrefs()
         guid = episode.guid if episode is not None else ""
         skipped = skipped_starts(self.session.chapters, prefs.rules, prefs.ticks_for(guid))
@@ -1722,16 +1708,12 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def seek_to(self, position_ms: int) -> None:
         """Play the shown episode from ``position_ms`` (int ms), loading it if needed."""
-        episode = self.current_episode()
-        if episode is None or not self._can_play(episode):
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
             return
-        self._claim(episode)
-        try:
-            if self.session.episode != episode:
-                self.session.set_episode(episode, self._chapters_for(episode))
-            self.session.resume(episode, position_ms)
-        except PlaybackError as exc:
-            self.show_message(str(exc))
+        if not self.playback.play(
+            podcast, episode, at_ms=position_ms, chapters=self._chapters_for(episode)
+        ):
             return
         self.statusBar().showMessage(f"Playing from {format_ms(position_ms)}", 3000)
 
@@ -1850,15 +1832,14 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
         preferred = self._preferred_url
         present = preferred is not None and self.podcast_model.row_of(preferred) >= 0
-        self._show_stored(podcast.url, select=not present or podcast.url == preferred)
-        if path in self._autoplay:
-            self._autoplay.discard(path)
-            episode = self.current_episode()
-            if episode is not None and self._can_play(episode):
-                try:
-                    self.session.open(episode)
-                except PlaybackError as exc:
-                    self.show_message(str(exc))
+        autoplay = path in self._autoplay
+        self._autoplay.discard(path)
+        # A file the listener opened is shown and played, whatever else was selected.
+        self._show_stored(podcast.url, select=autoplay or not present or podcast.url == preferred)
+        if autoplay and podcast.episodes:
+            if preferred is not None and podcast.url != preferred:
+                self._preferred_url = None
+            self.playback.play(podcast, podcast.episodes[0], at_ms=0)
         count = len(podcast.episodes)
         log.info("Loaded %s: %d episodes", path, count)
         self.statusBar().showMessage(
@@ -1932,6 +1913,15 @@ class MainWindow(QMainWindow):
         self.chapter_activated.emit(episode, chapter)
         self.play_chapter(episode, index.row())
 
+    @Slot(object)
+    def _on_no_audio(self, episode: Episode) -> None:
+        self.show_message(
+            f"“{episode.title}” has no audio yet. Use “Locate audio…” above the chapters "
+            "to choose its file or web address.",
+            "info",
+        )
+        self.locate_button.setFocus()
+
     @Slot(str)
     def _on_player_error(self, message: str) -> None:
         log.warning("Playback error: %s", message)
@@ -1944,38 +1934,20 @@ class MainWindow(QMainWindow):
         if state is PlayerState.PLAYING and self.message_bar.kind() == "error":
             # An error about an earlier attempt is stale once something plays.
             self.message_bar.hide()
-        if state is PlayerState.PLAYING:
-            self._save_timer.start()
-        else:
-            self._save_timer.stop()
-            if state is PlayerState.PAUSED:
-                self.save_position()
-        if state is PlayerState.ENDED and episode is not None:
-            self._playing_key = None
-            self.mark_played(episode, True)
         self._show_current_chapter(scroll=state is PlayerState.PLAYING)
 
     @Slot(int)
     def _on_playing_chapter_changed(self, _index: int) -> None:
         self._show_current_chapter(scroll=True)
 
-    @Slot(int)
-    def _on_position(self, position_ms: int) -> None:
-        if self._playing_key is not None and self.player.state is not PlayerState.ENDED:
-            self._last_position = position_ms
-
     @Slot(object)
     def _on_playing_episode_changed(self, episode: object) -> None:
-        if self._playing_key is not None and self._last_position > 0:
-            self._store_position(self._playing_key, self._last_position)
-        self._last_position = 0
-        self._playing_key = None
         if isinstance(episode, Episode):
-            owner = self._owner.get(episode.guid)
-            if owner is None and self.current_podcast() is not None:
-                owner = self.current_podcast().url  # type: ignore[union-attr]
-            self._playing_key = (owner, episode.guid) if owner else None
-        self.episode_model.set_current_guid(episode.guid if isinstance(episode, Episode) else None)
+            self.episode_model.set_current_guid(episode.guid)
+            self.setWindowTitle(f"{episode.title} – {APP_NAME}")
+        else:
+            self.episode_model.set_current_guid(None)
+            self.setWindowTitle(APP_NAME)
         self._show_current_chapter(scroll=False)
 
     def _show_current_chapter(self, scroll: bool) -> None:
@@ -1989,20 +1961,6 @@ class MainWindow(QMainWindow):
             self.chapter_view.scrollTo(
                 self.chapter_model.index(row, 1), QAbstractItemView.ScrollHint.EnsureVisible
             )
-
-    def _can_play(self, episode: Episode) -> bool:
-        if self._playback_unavailable is not None:
-            self.show_message(f"Playback is not available: {self._playback_unavailable}")
-            return False
-        if episode.audio is None:
-            self.show_message(
-                f"“{episode.title}” has no audio yet. Use “Locate audio…” above the chapters "
-                "to choose its file or web address.",
-                "info",
-            )
-            self.locate_button.setFocus()
-            return False
-        return True
 
     def _reload_episodes(self, url: str, keep: str | None = None) -> None:
         """Read the shown podcast's episodes again (after a change), keeping the selection."""
@@ -2032,17 +1990,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        notes: list[Path] = []
-        for source in sources:
-            if isinstance(source, str) and not _is_audio_url(source):
-                self.subscribe(source)
-            elif isinstance(source, str):
-                self.open_url(source)
-            elif source.suffix.lower() in _audio_suffixes():
-                self.open_audio_file(source)
-            else:
-                notes.append(source)
-        self.load_sources(notes)
+        self.open_sources([str(source) for source in sources])
 
     @Slot(QModelIndex)
     def _on_link_activated(self, index: QModelIndex) -> None:
@@ -2192,10 +2140,6 @@ def _refresh_job(url: str, library: Library, _report: object) -> RefreshResult:
 def _seen_key(url: str) -> str:
     """The setting holding when the listener last caught up with a podcast (Unix s)."""
     return f"seen {url}"
-
-
-def _is_audio_url(url: str) -> bool:
-    return Path(urlsplit(url).path).suffix.lower() in _audio_suffixes()
 
 
 @cache
