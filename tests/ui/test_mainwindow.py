@@ -200,7 +200,7 @@ def test_a_broken_file_gives_a_message_and_the_window_keeps_working(
 
 
 def test_loading_the_same_podcast_again_replaces_it(
-    qtbot: Any, make_window: WindowFactory, podcast: Podcast
+    qtbot: Any, make_window: WindowFactory, podcast: Podcast, settle: Any
 ) -> None:
     other = Podcast(url="file:///other.txt", title="Other")
     window = make_window(lambda p: other if p.name == "other.txt" else podcast)
@@ -212,6 +212,7 @@ def test_loading_the_same_podcast_again_replaces_it(
     assert window.current_podcast() == podcast
 
     window.podcast_view.setCurrentIndex(window.podcast_model.index(0, 0))
+    settle(window)
     assert window.episode_stack.is_empty()
     assert window.episode_title.text() == ""
 

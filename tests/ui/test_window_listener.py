@@ -90,7 +90,7 @@ def rig(qtbot: Any, tmp_path: Path, files: tuple[Path, Path]) -> Iterator[Rig]:
 def test_locate_audio_on_a_paused_episode_then_space_plays_the_new_file(
     rig: Rig, files: tuple[Path, Path]
 ) -> None:
-    old, new = files
+    _old, new = files
     rig.load()
     rig.window.play_chapter(rig.window.current_episode(), 2)  # type: ignore[arg-type]
     rig.wait(PlayerState.PLAYING)

@@ -78,6 +78,14 @@ from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
+from podplayer.ui.browsing import (
+    SEARCH_LIMIT,
+    EpisodeList,
+    LibraryBrowser,
+    seen_key,
+    shorten,
+    status_text,
+)
 from podplayer.ui.entry import Entry, EntryKind, classify_entry
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
@@ -111,8 +119,6 @@ OPML_SUFFIXES = frozenset({".opml"})
 
 #: Typing in the search box waits this long (ms) for the next key before searching.
 SEARCH_DELAY_MS = 150
-#: Search results shown at most.
-SEARCH_LIMIT = 100
 #: Feeds refreshed at the same time.
 REFRESH_THREADS = 4
 
@@ -200,6 +206,7 @@ class MainWindow(QMainWindow):
         network: bool = True,
         parent: QWidget | None = None,
         artwork: ArtworkLoader | None = None,
+        reads: LibraryTasks | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
@@ -212,6 +219,20 @@ class MainWindow(QMainWindow):
         self.tasks = tasks or LibraryTasks(
             self.library.path, max_threads=REFRESH_THREADS, parent=self
         )
+        # Reads for the browser have threads of their own: a refresh must not hold them up.
+        self.reads = reads or LibraryTasks(self.library.path, max_threads=2, parent=self)
+        self.browser = LibraryBrowser(self.reads, parent=self)
+        self.browser.podcasts_loaded.connect(self._on_podcasts_loaded)
+        self.browser.episodes_loaded.connect(self._on_episodes_loaded)
+        self.browser.search_done.connect(self._on_search_done)
+        self.browser.error.connect(self.show_message)
+        self.browser.idle.connect(self._on_browser_idle)
+        # What to select once the lists arrive, and what to do once they are shown.
+        self._want_url: str | None = None
+        self._want_guid: str | None = None
+        self._shown_url: str | None = None
+        self._focus_first_hit = False
+        self._when_shown: list[Callable[[], None]] = []
         #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
         self.network = network
         self._playback_unavailable: str | None = None
@@ -680,7 +701,7 @@ class MainWindow(QMainWindow):
         for source in sources:
             entry = classify_entry(source)
             if kinds is not None and entry.kind not in kinds | {EntryKind.REFUSED}:
-                shown = _shorten(entry.target, 60)
+                shown = shorten(entry.target, 60)
                 entry = Entry(
                     EntryKind.REFUSED,
                     entry.target,
@@ -718,8 +739,8 @@ class MainWindow(QMainWindow):
             podcast = function(path)
             library = thread_library(library_path)
             library.add_podcast(podcast)
-            if library.setting(_seen_key(podcast.url)) is None:
-                library.set_setting(_seen_key(podcast.url), time.time())
+            if library.setting(seen_key(podcast.url)) is None:
+                library.set_setting(seen_key(podcast.url), time.time())
             return podcast
 
         return load_and_store
@@ -734,61 +755,75 @@ class MainWindow(QMainWindow):
         self.loader.load(notes, self._storing(lambda path: load_demo(path, audio)))
 
     def add_podcast(self, podcast: Podcast, select: bool = True) -> None:
-        """Store ``podcast`` (replacing one with the same URL) and select it if ``select``.
-        Play state and audio located earlier for its episodes are kept."""
-        try:
-            self.library.add_podcast(podcast)
-            if self.library.setting(_seen_key(podcast.url)) is None:
-                self.library.set_setting(_seen_key(podcast.url), time.time())
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
-        self._show_stored(podcast.url, select)
+        """Store ``podcast`` (replacing one with the same URL) on a worker and select it if
+        ``select``; ``podcast_loaded`` follows once it is shown. Play state and audio located
+        earlier for its episodes are kept."""
+
+        def store(library: Library, _report: object) -> Podcast:
+            library.add_podcast(podcast)
+            if library.setting(seen_key(podcast.url)) is None:
+                library.set_setting(seen_key(podcast.url), time.time())
+            return podcast
+
+        def stored(_result: object) -> None:
+            self._show_stored(podcast.url, select)
+            self.after_shown(lambda: self.podcast_loaded.emit(podcast))
+
+        self.tasks.run(store, stored, self.show_message)
 
     def _show_stored(self, url: str, select: bool) -> None:
         current = self.current_podcast()
         episode = self.current_episode()
-        self.reload_podcasts()
         if select or current is None:
-            self.select_podcast(url)
+            self.reload_podcasts(select=url)
         elif current.url == url and episode is not None:
-            self.select_episode(episode.guid)
+            self.reload_podcasts(select=url, keep=episode.guid)
+        else:
+            self.reload_podcasts()
 
-    def reload_podcasts(self) -> None:
-        """Read the podcast list from the library again, keeping the selection."""
-        current = self.current_podcast()
-        episode = self.current_episode()
-        try:
-            podcasts = self.library.podcasts()
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
+    def reload_podcasts(self, select: str | None = None, keep: str | None = None) -> None:
+        """Read the podcast list from the library again (on a worker), then select ``select``
+        (default: the selected podcast) and its episode ``keep`` (default: the selected one)."""
+        current, episode = self.current_podcast(), self.current_episode()
+        if select is None and current is not None:
+            select, keep = current.url, keep or (episode.guid if episode else None)
+        self._want_url, self._want_guid = select, keep
+        self.browser.load_podcasts()
+
+    def after_shown(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the lists being read are shown (at once when none is)."""
+        if self.browser.busy:
+            self._when_shown.append(callback)
+        else:
+            callback()
+
+    @Slot()
+    def _on_browser_idle(self) -> None:
+        callbacks, self._when_shown = self._when_shown, []
+        for callback in callbacks:
+            callback()
+
+    @Slot(object, object)
+    def _on_podcasts_loaded(self, podcasts: list[Podcast], statuses: dict[str, str | None]) -> None:
+        want, keep = self._want_url, self._want_guid
+        self._want_url = None
+        # The reset must not pass for a change of podcast (the shown list stays until the
+        # new one arrives).
+        selection = self.podcast_view.selectionModel()
+        selection.blockSignals(True)
         self.podcast_model.set_items(podcasts)
+        selection.blockSignals(False)
         for podcast in podcasts:
             if self.podcast_model.status(podcast.url) is None:
-                self.podcast_model.set_status(podcast.url, self._status_text(podcast.url))
+                self.podcast_model.set_status(podcast.url, statuses.get(podcast.url))
         self.podcast_stack.set_empty(not podcasts)
-        if current is not None and self.podcast_model.row_of(current.url) >= 0:
-            self.select_podcast(current.url)
-            if episode is not None:
-                self.select_episode(episode.guid)
+        if want is not None and self.podcast_model.row_of(want) >= 0:
+            self._want_guid = keep
+            self.select_podcast(want)
         elif podcasts:
             self.select_podcast(podcasts[0].url)
         else:
             self._on_podcast_changed(QModelIndex(), QModelIndex())
-
-    def _status_text(self, url: str) -> str | None:
-        if not is_web_url(url):
-            return None
-        try:
-            status = self.library.feed_status(url)
-        except LibraryError:
-            return None
-        if status.last_error and (status.last_success or 0) <= (status.last_refresh or 0):
-            return f"Failed: {_shorten(status.last_error, 60)}"
-        if status.last_success:
-            return f"Updated {time.strftime('%-d %b %H:%M', time.localtime(status.last_success))}"
-        return None
 
     def select_podcast(self, url: str) -> bool:
         """Select the podcast at ``url`` (its episodes are shown); False when not listed."""
@@ -803,7 +838,11 @@ class MainWindow(QMainWindow):
         return True
 
     def select_episode(self, guid: str) -> bool:
-        """Select the shown podcast's episode ``guid``; False when it is not listed."""
+        """Select the shown podcast's episode ``guid`` (once its episodes are read); False
+        when it is not listed."""
+        if self.browser.busy:
+            self._want_guid = guid
+            return True
         row = self.episode_model.row_of(guid)
         if row < 0:
             return False
@@ -1061,7 +1100,7 @@ class MainWindow(QMainWindow):
             self.podcast_model.set_status(url, "Updating…")
             self.tasks.run(
                 partial(_refresh_job, url),
-                self._on_refreshed,
+                lambda answer: self._on_refreshed(*answer),
                 partial(self._on_refresh_failed, url),
             )
         self.refresh_bar.setRange(0, self._refresh_total)
@@ -1074,7 +1113,7 @@ class MainWindow(QMainWindow):
 
         self._on_refreshed(RefreshResult(url, False, error=message))
 
-    def _on_refreshed(self, result: RefreshResult) -> None:
+    def _on_refreshed(self, result: RefreshResult, status: str | None = None) -> None:
         self._refresh_batch.append(result)
         self.refresh_bar.setValue(len(self._refresh_batch))
         url = result.url
@@ -1082,14 +1121,14 @@ class MainWindow(QMainWindow):
         self._subscribing.discard(url)
         if result.ok:
             if subscribing:
-                self._set_setting(_seen_key(url), time.time())
+                self._set_setting(seen_key(url), time.time())
             self.podcast_model.set_status(url, None)
-            self.podcast_model.set_status(url, self._status_text(url))
+            self.podcast_model.set_status(url, status)
             new = len(result.new_episodes)
             if new and not subscribing:
                 self.podcast_model.set_status(url, f"{new} new episode{'' if new == 1 else 's'}")
         else:
-            self.podcast_model.set_status(url, f"Failed: {_shorten(result.error or '', 60)}")
+            self.podcast_model.set_status(url, f"Failed: {shorten(result.error or '', 60)}")
         if len(self._refresh_batch) < self._refresh_total:
             return
         results, self._refresh_total = self._refresh_batch, 0
@@ -1101,14 +1140,13 @@ class MainWindow(QMainWindow):
             if any(r.url == self._preferred_url and r.ok for r in results)
             else None
         )
-        self.reload_podcasts()
         if select is not None:
             self._preferred_url = None
-            self.select_podcast(select)
+        self.reload_podcasts(select=select)
         self._summarise(results)
         if len(results) >= 10:
             self.tasks.run(lambda library, _report: library.optimize())
-        self.refresh_finished.emit(results)
+        self.after_shown(lambda: self.refresh_finished.emit(results))
 
     def _summarise(self, results: list[RefreshResult]) -> None:
         failed = [r for r in results if not r.ok]
@@ -1166,7 +1204,7 @@ class MainWindow(QMainWindow):
     def mark_selected_seen(self) -> None:
         podcast = self.current_podcast()
         if podcast is not None:
-            self._set_setting(_seen_key(podcast.url), time.time())
+            self._set_setting(seen_key(podcast.url), time.time())
             self._reload_episodes(podcast.url)
 
     @Slot()
@@ -1254,11 +1292,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _run_search(self) -> None:
-        text = self.search_box.text()
-        try:
-            hits = self.library.search(text, limit=SEARCH_LIMIT)
-        except LibraryError as exc:
-            self.show_message(str(exc))
+        self.browser.search(self.search_box.text())
+
+    @Slot(str, object)
+    def _on_search_done(self, text: str, hits: list[SearchHit]) -> None:
+        if text != self.search_box.text() or not text.strip():
             return
         self.search_model.set_items(hits)
         self.search_stack.set_empty(not hits, NO_RESULTS)
@@ -1269,14 +1307,16 @@ class MainWindow(QMainWindow):
             if count >= SEARCH_LIMIT
             else f"Search: {count} result{'' if count == 1 else 's'}"
         )
+        if self._focus_first_hit and hits:
+            self._focus_first_hit = False
+            self.search_view.setFocus()
+            self._select_row(self.search_view, self.search_model.index(0, 1))
 
     @Slot()
     def _on_search_return(self) -> None:
         self._search_timer.stop()
+        self._focus_first_hit = True
         self._run_search()
-        if self.search_model.rowCount():
-            self.search_view.setFocus()
-            self._select_row(self.search_view, self.search_model.index(0, 1))
 
     @Slot(QModelIndex)
     def _on_search_activated(self, index: QModelIndex) -> None:
@@ -1846,7 +1886,7 @@ class MainWindow(QMainWindow):
             f"Loaded {podcast.title or path.name}: {count} episode{'' if count == 1 else 's'}",
             5000,
         )
-        self.podcast_loaded.emit(podcast)
+        self.after_shown(lambda: self.podcast_loaded.emit(podcast))
 
     @Slot(object, str)
     def _on_failed(self, path: Path, message: str) -> None:
@@ -1865,18 +1905,33 @@ class MainWindow(QMainWindow):
     def _on_podcast_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         podcast = current.data(Role.OBJECT)
         url = podcast.url if isinstance(podcast, Podcast) else None
-        episodes: Sequence[Episode] = ()
-        states: dict[str, PlayState] = {}
-        new: list[str] = []
-        if url is not None:
-            try:
-                episodes = self.library.episodes(url)
-                states = self.library.play_states(url)
-                seen = self.library.setting(_seen_key(url))
-                new = self.library.new_episodes(url, float(seen)) if seen is not None else []
-            except (LibraryError, TypeError, ValueError) as exc:
-                self.show_message(str(exc))
-        self.episode_model.set_items(episodes, states, new)
+        shown = self.episode_model.items()
+        if url is None or not shown or self._shown_url != url:
+            # Another podcast: its rows must not pass for this one's while they are read.
+            self.episode_model.set_items(())
+            self._show_episode(None)
+        self.browser.load_episodes(url)
+
+    @Slot(object)
+    def _on_episodes_loaded(self, listing: EpisodeList) -> None:
+        podcast = self.podcast_view.currentIndex().data(Role.OBJECT)
+        url = podcast.url if isinstance(podcast, Podcast) else ""
+        if listing.url != url:
+            return
+        if not listing.url:
+            self.episode_model.set_items(())
+            self.episodes_caption.setText("Episodes")
+            self.episode_stack.set_empty(True)
+            self._show_episode(None)
+            return
+        keep, self._want_guid = self._want_guid, None
+        if listing.prefs is not None:
+            self._prefs.setdefault(url, listing.prefs)
+        shown = self.current_episode()
+        keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
+        self._shown_url = url
+        episodes, new = listing.episodes, listing.new
+        self.episode_model.set_items(episodes, listing.states, new)
         count = len(episodes)
         self.episodes_caption.setText(
             f"Episodes ({count}, {len(new)} new)"
@@ -1888,8 +1943,9 @@ class MainWindow(QMainWindow):
         playing = self.session.episode
         self.episode_model.set_current_guid(playing.guid if playing is not None else None)
         self.episode_stack.set_empty(not episodes)
+        row = self.episode_model.row_of(keep) if keep is not None else -1
         if episodes:
-            self._select_row(self.episode_view, self.episode_model.index(0, 1))
+            self._select_row(self.episode_view, self.episode_model.index(max(row, 0), 1))
         else:
             self._show_episode(None)
 
@@ -2131,15 +2187,10 @@ def _chapters_caption(chapters: tuple[Chapter, ...]) -> str:
     return f"Chapters ({len(chapters)}, from {source})"
 
 
-def _refresh_job(url: str, library: Library, _report: object) -> RefreshResult:
+def _refresh_job(url: str, library: Library, _report: object) -> tuple[RefreshResult, str | None]:
     from podplayer.core.chaptersources import refresh_with_sources
 
-    return refresh_with_sources(library, url)
-
-
-def _seen_key(url: str) -> str:
-    """The setting holding when the listener last caught up with a podcast (Unix s)."""
-    return f"seen {url}"
+    return refresh_with_sources(library, url), status_text(library, url)
 
 
 @cache
@@ -2152,8 +2203,3 @@ def _audio_suffixes() -> frozenset[str]:
 def _audio_filter() -> str:
     suffixes = " ".join(f"*{suffix}" for suffix in sorted(_audio_suffixes()))
     return f"Audio files ({suffixes});;All files (*)"
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
