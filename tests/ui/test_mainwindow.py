@@ -12,8 +12,10 @@ from PySide6.QtGui import QDesktopServices
 from podplayer import __version__
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Podcast
+from podplayer.ui.browserpane import NO_PODCASTS
+from podplayer.ui.episodepane import NO_CHAPTERS, NO_LINKS
 from podplayer.ui.loader import SourceLoader
-from podplayer.ui.mainwindow import NO_CHAPTERS, NO_LINKS, NO_PODCASTS, MainWindow
+from podplayer.ui.mainwindow import MainWindow
 
 WindowFactory = Callable[[Callable[[Path], Podcast]], MainWindow]
 

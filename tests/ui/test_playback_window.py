@@ -288,7 +288,8 @@ def test_open_url_plays_http_and_refuses_the_rest(
     assert "only http(s)" in rig.message()
     assert "not file:" in rig.message()
     assert rig.player.loaded == []
-    rig.window.open_url_action.trigger()
+    with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):
+        rig.window.open_url_action.trigger()
     rig.wait_playing()
     assert rig.player.loaded == ["https://example.org/shows/ep%201.mp3"]
     assert rig.window.current_episode().title == "ep 1.mp3"  # type: ignore[union-attr]

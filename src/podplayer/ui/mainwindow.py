@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelectionModel,
     QModelIndex,
     QPoint,
     QSize,
@@ -30,35 +29,23 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QFont,
     QGuiApplication,
     QImage,
     QKeySequence,
-    QPalette,
-    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSizePolicy,
     QSplitter,
-    QStackedWidget,
     QStyle,
-    QTableView,
-    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -69,7 +56,7 @@ from podplayer.core.chapters.merge import merge, order
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
-from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast, with_source
+from podplayer.core.model import Chapter, Episode, Podcast, with_source
 from podplayer.core.paths import app_paths
 from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
 from podplayer.core.timecode import format_ms
@@ -78,6 +65,7 @@ from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
+from podplayer.ui.browserpane import NO_RESULTS, EpisodesPane, PodcastsPane
 from podplayer.ui.browsing import (
     SEARCH_LIMIT,
     EpisodeList,
@@ -87,6 +75,7 @@ from podplayer.ui.browsing import (
     status_text,
 )
 from podplayer.ui.entry import Entry, EntryKind, classify_entry
+from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
 from podplayer.ui.models import (
@@ -97,11 +86,11 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
-from podplayer.ui.notespane import NotesPane, chapter_links
+from podplayer.ui.notespane import chapter_links
 from podplayer.ui.playing import PlaybackController
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.transport import TransportBar
-from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
+from podplayer.ui.widgets import MessageBar, select_row
 from podplayer.ui.workers import LibraryTasks, thread_library
 
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
@@ -121,59 +110,6 @@ OPML_SUFFIXES = frozenset({".opml"})
 SEARCH_DELAY_MS = 150
 #: Feeds refreshed at the same time.
 REFRESH_THREADS = 4
-
-_SOURCE_SHORT: dict[str, str] = {
-    ChapterSource.TAGS: "Audio file tags",
-    ChapterSource.JSON: "Chapter file (JSON)",
-    ChapterSource.PSC: "Feed chapter marks",
-    ChapterSource.SHOWNOTES: "Show notes",
-    ChapterSource.USER: "Your marks",
-}
-
-_SOURCE_NAMES: dict[str, str] = {
-    ChapterSource.TAGS: "the audio file's tags",
-    ChapterSource.JSON: "the feed's chapter file",
-    ChapterSource.PSC: "the feed's chapter marks",
-    ChapterSource.SHOWNOTES: "the show notes",
-    ChapterSource.USER: "your own marks",
-}
-
-NO_PODCASTS = (
-    "No podcasts yet.\n\nUse File → Add podcast… (or paste a feed address) to subscribe, "
-    "or File → Open… to add a podcast page or an episode's show notes."
-)
-NO_RESULTS = "Nothing matches."
-NO_EPISODES = "This podcast has no episodes."
-NO_EPISODE = "Select an episode to see its chapters and links."
-NO_CHAPTERS = "No chapters found in this episode's notes."
-NO_LINKS = "No links found in this episode's notes."
-
-
-def _table(model: EpisodeTableModel | ChapterTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setShowGrid(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.verticalHeader().hide()
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(False)
-    return view
-
-
-def _fit_column(view: QTableView, column: int, sample: str) -> None:
-    """Fixed width that fits ``sample`` (the widest text the column will hold) and its header."""
-    metrics = view.fontMetrics()
-    header = view.model().headerData(column, Qt.Orientation.Horizontal)
-    width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(str(header))) + 24
-    view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-    view.setColumnWidth(column, width)
 
 
 class MainWindow(QMainWindow):
@@ -271,7 +207,8 @@ class MainWindow(QMainWindow):
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
 
-        self._build_views()
+        self._build_panes()
+        self._connect_panes()
         self._build_layout()
         self._build_menus()
         self._build_toolbar()
@@ -291,224 +228,63 @@ class MainWindow(QMainWindow):
 
     # --- construction -------------------------------------------------------------------
 
-    def _build_views(self) -> None:
-        self.podcast_view = QListView()
-        self.podcast_view.setModel(self.podcast_model)
-        self.podcast_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.podcast_view.setUniformItemSizes(True)
-        self.podcast_view.setItemDelegate(TwoLineDelegate(self.podcast_view))
+    def _build_panes(self) -> None:
+        self.podcasts_pane = PodcastsPane(self.podcast_model)
+        self.episodes_pane = EpisodesPane(self.episode_model, self.search_model)
+        self.episode_pane = EpisodePane(self.chapter_model, self.link_model, _fetch_image)
+        # The parts the window drives, by name (menus and tests reach them here).
+        self.podcast_view = self.podcasts_pane.view
+        self.podcast_stack = self.podcasts_pane.stack
+        browser = self.episodes_pane
+        self.episode_view, self.search_view = browser.episode_view, browser.search_view
+        self.episode_stack, self.search_stack = browser.episode_stack, browser.search_stack
+        self.episode_area, self.episodes_caption = browser.area, browser.caption
+        pane = self.episode_pane
+        self.episode_title, self.episode_info = pane.episode_title, pane.episode_info
+        self.play_episode_button, self.locate_button = pane.play_episode_button, pane.locate_button
+        self.download_button, self.download_bar = pane.download_button, pane.download_bar
+        self.cancel_download_button = pane.cancel_download_button
+        self.chapter_view, self.chapter_stack = pane.chapter_view, pane.chapter_stack
+        self.link_view, self.link_stack = pane.link_view, pane.link_stack
+        self.notes_pane, self.notes_tabs = pane.notes_pane, pane.notes_tabs
+        self.chapters_caption, self.source_combo = pane.chapters_caption, pane.source_combo
+        self.prefs_button, self.right_splitter = pane.prefs_button, pane.right_splitter
+        self.locate_file_action = pane.locate_menu.addAction("Audio &file…", self.locate_audio_file)
+        self.locate_url_action = pane.locate_menu.addAction("&Web address…", self.locate_audio_url)
+
+    def _connect_panes(self) -> None:
+        menu = Qt.ContextMenuPolicy.CustomContextMenu
         self.podcast_view.selectionModel().currentChanged.connect(self._on_podcast_changed)
-
-        self.episode_view = _table(self.episode_model)
-        _fit_column(self.episode_view, 0, "000")
-        self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
-        # Not ResizeToContents: that asks all rows for their text (400 of them, 40 ms) on show.
-        _fit_column(self.episode_view, 2, "00:00:00 left")
-        self.episode_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.episode_view.customContextMenuRequested.connect(self._episode_menu)
-        self.podcast_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.podcast_view.setContextMenuPolicy(menu)
         self.podcast_view.customContextMenuRequested.connect(self._podcast_menu)
-
-        self.search_view = QTableView()
-        self.search_view.setModel(self.search_model)
-        self.search_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.search_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.search_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.search_view.setShowGrid(False)
-        self.search_view.setAlternatingRowColors(True)
-        self.search_view.setWordWrap(False)
-        self.search_view.verticalHeader().hide()
-        self.search_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.search_view.verticalHeader().setDefaultSectionSize(
-            self.search_view.fontMetrics().height() + 10
-        )
-        self.search_view.horizontalHeader().setHighlightSections(False)
-        _fit_column(self.search_view, 0, "0:00:00")
-        self.search_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.search_view.setColumnWidth(2, 160)
+        self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
+        self.episode_view.setContextMenuPolicy(menu)
+        self.episode_view.customContextMenuRequested.connect(self._episode_menu)
         self.search_view.activated.connect(self._on_search_activated)
         self.search_view.doubleClicked.connect(self._on_search_activated)
-        self.episode_model.current_icon = self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaVolume
-        )
-
-        self.chapter_view = _table(self.chapter_model)
-        _fit_column(self.chapter_view, 0, "0:00:00")
-        self.chapter_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        _fit_column(self.chapter_view, 2, "0:00:00")
-        self.chapter_model.current_icon = self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPlay
-        )
         # A click plays (a list of jump points, not documents); Enter and double-click arrive
         # as ``activated`` too, so a repeat of the same row straight after is dropped.
         self._last_chapter_request: tuple[int, float] = (-1, 0.0)
         self.chapter_view.clicked.connect(self._on_chapter_activated)
         self.chapter_view.activated.connect(self._on_chapter_activated)
-        self.chapter_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.chapter_view.customContextMenuRequested.connect(self._chapter_context_menu)
         self.chapter_model.tick_changed.connect(self._on_tick)
-
-        self.notes_pane = NotesPane(fetch_image=_fetch_image)
-        self.notes_pane.setObjectName("notesPane")
         self.notes_pane.seek_requested.connect(self.seek_to)
         self.notes_pane.link_requested.connect(self.open_link)
         self.notes_pane.images_allowed.connect(self._allow_images)
-
-        self.link_view = QListView()
-        self.link_view.setModel(self.link_model)
-        self.link_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.link_view.setItemDelegate(TwoLineDelegate(self.link_view))
-        self.link_view.setAlternatingRowColors(True)
         self.link_view.activated.connect(self._on_link_activated)
-        for view, name in (
-            (self.podcast_view, "Podcasts"),
-            (self.episode_view, "Episodes"),
-            (self.chapter_view, "Chapters"),
-            (self.link_view, "Links"),
-            (self.search_view, "Search results"),
-        ):
-            view.setAccessibleName(name)
+        self.play_episode_button.clicked.connect(self.play_selected_episode)
+        self.download_button.clicked.connect(self.download_selected)
+        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
+        self.source_combo.activated.connect(self._on_source_chosen)
+        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
 
     def _build_layout(self) -> None:
-        self.podcast_stack = EmptyStateStack(self.podcast_view, NO_PODCASTS)
-        self.episode_stack = EmptyStateStack(self.episode_view, NO_EPISODES)
-        self.chapter_stack = EmptyStateStack(self.chapter_view, NO_CHAPTERS)
-        self.link_stack = EmptyStateStack(self.link_view, NO_LINKS)
-        self.podcast_stack.set_empty(True)
-        self.episode_stack.set_empty(True, "")
-        self.search_stack = EmptyStateStack(self.search_view, NO_RESULTS)
-        self.episode_area = QStackedWidget()
-        self.episode_area.addWidget(self.episode_stack)
-        self.episode_area.addWidget(self.search_stack)
-        self.episodes_caption = _caption("Episodes")
-
-        self.episode_title = QLabel()
-        self.episode_title.setWordWrap(True)
-        self.episode_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        title_font = QFont(self.episode_title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
-        title_font.setBold(True)
-        self.episode_title.setFont(title_font)
-        self.episode_info = QLabel()
-        self.episode_info.setWordWrap(True)
-
-        self.play_episode_button = QPushButton("Play episode")
-        self.play_episode_button.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
-        )
-        self.play_episode_button.setToolTip("Play this episode from the start (Space plays/pauses)")
-        self.play_episode_button.clicked.connect(self.play_selected_episode)
-        self.locate_button = QPushButton("Locate audio…")
-        self.locate_button.setObjectName("locateAudio")
-        bold = QFont(self.locate_button.font())
-        bold.setBold(True)
-        self.locate_button.setFont(bold)
-        self.locate_button.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)
-        )
-        self.locate_button.setToolTip(
-            "This episode came without audio: choose its file or enter its web address"
-        )
-        locate_menu = QMenu(self.locate_button)
-        self.locate_file_action = locate_menu.addAction("Audio &file…", self.locate_audio_file)
-        self.locate_url_action = locate_menu.addAction("&Web address…", self.locate_audio_url)
-        self.locate_button.setMenu(locate_menu)
-        self.audio_label = QLabel()
-        self.audio_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.audio_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        actions_row = QHBoxLayout()
-        actions_row.setContentsMargins(0, 0, 0, 0)
-        actions_row.setSpacing(8)
-        self.download_button = QPushButton("Download")
-        self.download_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown))
-        self.download_button.setToolTip("Keep a copy of this episode for listening offline")
-        self.download_button.clicked.connect(self.download_selected)
-        self.download_bar = QProgressBar()
-        self.download_bar.setMaximumWidth(160)
-        self.download_bar.setMaximumHeight(18)
-        self.download_bar.hide()
-        self.cancel_download_button = QPushButton("Cancel")
-        self.cancel_download_button.setToolTip("Stop the download (it resumes where it stopped)")
-        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
-        self.cancel_download_button.hide()
-        actions_row.addWidget(self.play_episode_button)
-        actions_row.addWidget(self.locate_button)
-        actions_row.addWidget(self.download_button)
-        actions_row.addWidget(self.download_bar)
-        actions_row.addWidget(self.cancel_download_button)
-        actions_row.addWidget(self.audio_label, 1)
-        self.episode_actions = QWidget()
-        self.episode_actions.setLayout(actions_row)
-
-        self.chapters_caption = _caption("Chapters")
-        self.links_caption = _caption("Links")
-        self.source_combo = QComboBox()
-        self.source_combo.setObjectName("chapterSource")
-        self.source_combo.setToolTip("Where this chapter list comes from; choose another source")
-        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.source_combo.hide()
-        self.source_combo.activated.connect(self._on_source_chosen)
-        chapters_head = QWidget()
-        head_row = QHBoxLayout(chapters_head)
-        head_row.setContentsMargins(0, 0, 0, 0)
-        head_row.addWidget(self.chapters_caption, 1)
-        head_row.addWidget(self.source_combo)
-        self.prefs_button = QPushButton("Skip rules…")
-        self.prefs_button.setObjectName("podcastPrefsButton")
-        self.prefs_button.setAccessibleName("Podcast settings: skip keywords, intro, speed")
-        self.prefs_button.setToolTip(
-            "Untick a chapter to skip it; here: words that skip chapters in every episode, "
-            "skip intro/outro, speed and volume for this podcast"
-        )
-        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
-        head_row.addWidget(self.prefs_button)
-        self.notes_tabs = QTabWidget()
-        self.notes_tabs.setObjectName("notesTabs")
-        self.notes_tabs.setDocumentMode(True)
-        self.notes_tabs.addTab(self.notes_pane, "Show notes")
-        self.notes_tabs.addTab(self.link_stack, "Links")
-        self.notes_tabs.setAccessibleName("Show notes and links")
-        right_split = QSplitter(Qt.Orientation.Vertical)
-        right_split.setChildrenCollapsible(False)
-        right_split.addWidget(_section(chapters_head, self.chapter_stack))
-        right_split.addWidget(self.notes_tabs)
-        right_split.setStretchFactor(0, 1)
-        right_split.setStretchFactor(1, 1)
-        # First start: the notes get a little more room than a short chapter list needs.
-        right_split.setSizes([280, 340])
-        self.right_splitter = right_split
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(8, 4, 0, 0)
-        right_layout.setSpacing(4)
-        self.artwork_label = QLabel()
-        self.artwork_label.setObjectName("episodeArtwork")
-        side = self.fontMetrics().height() * 4
-        self.artwork_label.setFixedSize(side, side)
-        self.artwork_label.setScaledContents(True)
-        self.artwork_label.setAccessibleName("Podcast artwork")
-        self.artwork_label.hide()
-        heading = QVBoxLayout()
-        heading.setSpacing(2)
-        heading.addWidget(self.episode_title)
-        heading.addWidget(self.episode_info)
-        heading.addStretch(1)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(10)
-        title_row.addWidget(self.artwork_label, 0, Qt.AlignmentFlag.AlignTop)
-        title_row.addLayout(heading, 1)
-        right_layout.addLayout(title_row)
-        right_layout.addWidget(self.episode_actions)
-        right_layout.addSpacing(4)
-        right_layout.addWidget(right_split, 1)
-
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(_section(_caption("Podcasts"), self.podcast_stack))
-        self.splitter.addWidget(_section(self.episodes_caption, self.episode_area))
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.podcasts_pane)
+        self.splitter.addWidget(self.episodes_pane)
+        self.splitter.addWidget(self.episode_pane)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 2)
@@ -527,10 +303,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.setSpacing(6)
-        layout.addWidget(self.message_bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.transport_slot)
         self.setCentralWidget(central)
+        self.message_bar.float_over(central)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -1371,13 +1147,7 @@ class MainWindow(QMainWindow):
             return
         self._chapter_lists = lists
         sources = order(lists)
-        self.source_combo.blockSignals(True)
-        self.source_combo.clear()
-        for source in sources:
-            count = len(lists[source])
-            self.source_combo.addItem(f"{_SOURCE_SHORT.get(source, source)} ({count})", source)
-        self.source_combo.blockSignals(False)
-        self.source_combo.setVisible(len(sources) > 1)
+        self.episode_pane.show_sources(sources, {source: len(lists[source]) for source in sources})
         if sources:
             self._show_chapter_source(sources[0])
         self.chapters_gathered.emit(episode.guid)
@@ -1417,11 +1187,8 @@ class MainWindow(QMainWindow):
             self.source_combo.setCurrentIndex(index)
         if chapters == self.chapter_model.items():
             return
-        self.chapter_model.set_items(chapters, episode.duration_ms)
+        self.episode_pane.show_chapters(episode, chapters)
         self._show_skipped()
-        self.chapter_stack.set_empty(not chapters, NO_CHAPTERS)
-        self.chapters_caption.setText(_chapters_caption(chapters))
-        self.episode_info.setText(_episode_info(replace(episode, chapters=chapters)))
         podcast = self.current_podcast()
         self.playback.set_chapters(podcast.url if podcast else "", episode.guid, chapters)
         self._show_current_chapter(scroll=False)
@@ -1522,23 +1289,8 @@ class MainWindow(QMainWindow):
 
     def _show_download(self, episode: Episode | None) -> None:
         active = episode is not None and episode.guid in self._downloads
-        can = (
-            episode is not None
-            and not active
-            and not episode.local_path
-            and episode.audio_url is not None
-            and is_web_url(episode.audio_url)
-        )
-        self.download_button.setVisible(can)
-        self.download_bar.setVisible(active)
-        self.cancel_download_button.setVisible(active)
-        if active and episode is not None:
-            done, total = self._download_progress.get(episode.guid, (0, None))
-            if total:
-                self.download_bar.setRange(0, 1000)
-                self.download_bar.setValue(int(1000 * done / total))
-            else:
-                self.download_bar.setRange(0, 0)
+        progress = self._download_progress.get(episode.guid, (0, None)) if episode else (0, None)
+        self.episode_pane.show_download(episode, active, progress)
 
     # --- play state and settings ----------------------------------------------------------
 
@@ -1778,18 +1530,12 @@ class MainWindow(QMainWindow):
 
     def _show_artwork(self, url: str | None) -> None:
         self._artwork_url = url
-        image = self.artwork.image(url)
-        if image is None:
-            self.artwork_label.hide()
-            return
-        self.artwork_label.setPixmap(QPixmap.fromImage(image))
-        self.artwork_label.show()
+        self.episode_pane.show_artwork(self.artwork.image(url))
 
     @Slot(str, QImage)
     def _on_artwork(self, url: str, image: QImage) -> None:
         if url == self._artwork_url:
-            self.artwork_label.setPixmap(QPixmap.fromImage(image))
-            self.artwork_label.show()
+            self.episode_pane.show_artwork(image)
 
     @Slot(QPoint)
     def _chapter_context_menu(self, point: QPoint) -> None:
@@ -2057,68 +1803,25 @@ class MainWindow(QMainWindow):
     def _show_episode(self, episode: Episode | None) -> None:
         self._show_audio(episode)
         self._chapter_lists = {}
-        self.source_combo.clear()
-        self.source_combo.hide()
-        if episode is None:
-            self.episode_title.setText("")
-            self.episode_info.setText("")
-            self.chapter_model.set_items(())
-            self.link_model.set_items(())
-            self.chapter_stack.set_empty(True, NO_EPISODE if self.podcast_model.rowCount() else "")
-            self.link_stack.set_empty(True, "")
-            self.chapters_caption.setText("Chapters")
-            self.links_caption.setText("Links")
-            self.notes_tabs.setTabText(1, "Links")
-            self.notes_pane.set_notes(None)
-            self.artwork_label.hide()
-            self.prefs_button.setEnabled(False)
-            return
-        self.episode_title.setText(episode.title)
-        self.episode_info.setText(_episode_info(episode))
-        self.chapter_model.set_items(episode.chapters, episode.duration_ms)
-        self._show_skipped()
-        self.link_model.set_items(episode.links)
-        self.chapter_stack.set_empty(not episode.chapters, NO_CHAPTERS)
-        self.link_stack.set_empty(not episode.links, NO_LINKS)
-        self.chapters_caption.setText(_chapters_caption(episode.chapters))
-        self.links_caption.setText(f"Links ({len(episode.links)})" if episode.links else "Links")
-        self.notes_tabs.setTabText(1, f"Links ({len(episode.links)})" if episode.links else "Links")
         podcast = self.current_podcast()
         prefs = self.podcast_prefs(podcast.url) if podcast is not None else PodcastPrefs()
-        self.prefs_button.setEnabled(podcast is not None)
-        self.notes_pane.set_notes(
-            episode.description,
-            allow_images=prefs.allow_images,
-            duration_ms=episode.duration_ms,
+        self.episode_pane.show_episode(
+            episode, listed=self.podcast_model.rowCount() > 0, allow_images=prefs.allow_images
         )
+        if episode is None:
+            return
+        self._show_skipped()
         self._show_artwork(podcast.image if podcast is not None else None)
         self._show_current_chapter(scroll=True)
         self._gather_chapters(episode)
 
     def _show_audio(self, episode: Episode | None) -> None:
-        self.episode_actions.setVisible(episode is not None)
         self.locate_action.setEnabled(episode is not None)
+        self.episode_pane.show_audio(episode, playable=self._playback_unavailable is None)
         self._show_download(episode)
-        if episode is None:
-            return
-        has_audio = episode.audio is not None
-        self.play_episode_button.setVisible(has_audio)
-        self.play_episode_button.setEnabled(self._playback_unavailable is None)
-        self.locate_button.setVisible(not has_audio)
-        if has_audio:
-            self.audio_label.setText(display_name(episode.audio or ""))
-            self.audio_label.setToolTip(episode.audio or "")
-        else:
-            self.audio_label.setText("No audio yet: choose its file or web address to play it")
-            self.audio_label.setToolTip("")
 
     def _select_row(self, view: QAbstractItemView, index: QModelIndex) -> None:
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        view.selectionModel().setCurrentIndex(index, flags)
-        view.scrollTo(index)
+        select_row(view, index)
 
 
 def _refused_url_message(url: str) -> str:
@@ -2141,50 +1844,11 @@ def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
     return sources
 
 
-def _caption(text: str) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
 def _fetch_image(url: str) -> bytes:
     """A picture from the notes (worker thread); at most 5 MB."""
     from podplayer.core.fetch import fetch
 
     return fetch(url, max_bytes=5 * 1024 * 1024, timeout_s=15).body
-
-
-def _section(caption: QWidget, body: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(caption)
-    layout.addWidget(body, 1)
-    return box
-
-
-def _episode_info(episode: Episode) -> str:
-    parts = []
-    if episode.number is not None:
-        parts.append(f"Episode {episode.number}")
-    if episode.published is not None:
-        parts.append(episode.published.strftime("%-d %B %Y"))
-    if episode.duration_ms is not None:
-        parts.append(format_ms(episode.duration_ms))
-    count = len(episode.chapters)
-    parts.append(f"{count} chapter{'' if count == 1 else 's'}" if count else "no chapters")
-    text = " · ".join(parts)
-    return text[:1].upper() + text[1:]
-
-
-def _chapters_caption(chapters: tuple[Chapter, ...]) -> str:
-    if not chapters:
-        return "Chapters"
-    source = _SOURCE_NAMES.get(chapters[0].source, chapters[0].source)
-    return f"Chapters ({len(chapters)}, from {source})"
 
 
 def _refresh_job(url: str, library: Library, _report: object) -> tuple[RefreshResult, str | None]:
