@@ -10,12 +10,13 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from podplayer import APP_ID, APP_NAME, __version__
-from podplayer.core.fetch import is_web_url
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -187,7 +188,7 @@ def _run_gui(args: list[str]) -> int:
     from podplayer.core.paths import demo_audio, demo_notes, sample_page
     from podplayer.playback.session import PlaybackSession
     from podplayer.ui.loader import SourceLoader
-    from podplayer.ui.mainwindow import MainWindow, _is_audio_url
+    from podplayer.ui.mainwindow import MainWindow
 
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
@@ -243,23 +244,10 @@ def _run_gui(args: list[str]) -> int:
         if missing:
             log.warning("Located audio for %d episodes not in the library", len(missing))
 
-    def open_sources(sources: list[str]) -> None:
-        files = [Path(s) for s in sources if not is_web_url(s)]
-        for url in (s for s in sources if is_web_url(s)):
-            if _is_audio_url(url):
-                window.open_url(url)
-            else:
-                window.subscribe(url)
-        audio: list[Path] = []
-        if files:
-            from podplayer.core.sources import AUDIO_SUFFIXES
-
-            audio = [f for f in files if f.suffix.lower() in AUDIO_SUFFIXES]
-        window.load_sources([f for f in files if f not in audio])
-        for path in audio:
-            window.open_audio_file(path)
-
-    open_sources(given)
+    window.open_sources(given)
+    # The episode that played last is current again (▶ and MPRIS continue it), unless a
+    # source given here starts another.
+    window.playback.restore()
     if empty and not given:
         window.load_sources([sample_page()])
         # Selected first: a fresh machine plays and seeks with no network.
@@ -274,21 +262,21 @@ def _run_gui(args: list[str]) -> int:
         loader.busy_changed.connect(after_loading)
     else:
         import_located_audio()
-    # Filled in after the first paint: what the window can show without.
-    late: dict[str, Any] = {}
+    desktop = _Desktop()
 
     def after_first_paint() -> None:
-        if late:
+        if desktop.started:
             return
-        late["instance"] = instance = _listen(paths.data_dir, lock)
+        desktop.started = True
+        desktop.instance = instance = _listen(paths.data_dir, lock)
         unavailable = start_player(player)
         if unavailable is not None:
             window.set_playback_unavailable(unavailable)
-        late["mpris"] = _install_desktop(window, session, library, open_sources)
+        desktop.mpris = _install_desktop(window, session, library)
 
         def handed_over(sources: list[str]) -> None:
             _raise(window)
-            open_sources(sources)
+            window.open_sources(sources)
 
         instance.arguments_received.connect(handed_over)
         settle_interpreter()
@@ -304,23 +292,50 @@ def _run_gui(args: list[str]) -> int:
     ticker.start(250)
 
     status = app.exec()
+    deadline = time.monotonic() + QUIT_DEADLINE_S
     _release_clipboard(app)
-    # Quitting by a signal skips the window's close: save what it would have saved.
-    window.save_position()
+    # Quitting by a signal skips the window's close: save what it would have saved, first,
+    # through this thread's connection (the workers may all wait on a slow feed).
+    window.playback.save_now(library)
     window.save_settings()
+    window.cancel_work()
+    if desktop.mpris is not None:
+        desktop.mpris.unregister()
     # A worker still parsing must not report to objects Python is about to free.
-    loader.wait(2000)
-    window.tasks.wait(2000)
-    if late.get("mpris") is not None:
-        late["mpris"].unregister()
+    settled = loader.wait(_left_ms(deadline)) and window.tasks.wait(_left_ms(deadline))
     # Releasing libVLC stops the audio (and writes a recording's WAV header).
     player.close()
     library.close()
-    if "instance" in late:
-        late["instance"].close()
+    if desktop.instance is not None:
+        desktop.instance.close()
     elif lock is not None:
         lock.release()
+    if not settled:
+        # A fetch that does not answer would hold the exit (Qt waits for its pools' threads):
+        # everything is saved and released, so leave without waiting for it.
+        log.info("Leaving with background work unfinished")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
     return status
+
+
+#: Quitting takes at most this long (s), whatever runs: a refresh, a download, a dead stream.
+QUIT_DEADLINE_S = 1.5
+
+
+def _left_ms(deadline: float) -> int:
+    return max(0, round((deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class _Desktop:
+    """What is set up after the first paint: the listener for later launches, MPRIS."""
+
+    started: bool = False
+    instance: SingleInstance | None = None
+    mpris: MprisService | None = None
 
 
 #: The latest the work deferred to the first paint waits when no paint comes (ms).
@@ -396,64 +411,27 @@ def _raise(window: MainWindow) -> None:
 
 
 def _install_desktop(
-    window: MainWindow,
-    session: PlaybackSession,
-    library: Library,
-    open_sources: Callable[[list[str]], None],
+    window: MainWindow, session: PlaybackSession, library: Library
 ) -> MprisService | None:
     """MPRIS2 (absent without a session bus, with the reason logged) and chapter notifications
     (the library setting ``notify_chapter_change``, off by default)."""
-    from podplayer.core.model import Episode
     from podplayer.desktop.mpris import install_mpris
     from podplayer.desktop.notify import ChapterNotifier
+    from podplayer.ui.entry import OPEN_URI_KINDS
 
-    # The podcast an episode was started from: the one shown when it began playing.
-    owners: dict[str, Podcast] = {}
-
-    def remember(episode: object) -> None:
-        podcast = window.current_podcast()
-        if (
-            isinstance(episode, Episode)
-            and podcast is not None
-            and episode.guid not in owners
-            and any(e.guid == episode.guid for e in podcast.episodes)
-        ):
-            owners[episode.guid] = podcast
-
-    def podcast_title(episode: Episode) -> str | None:
-        podcast = owners.get(episode.guid)
-        return podcast.title if podcast is not None else None
-
-    def artwork(episode: Episode) -> str | None:
-        podcast = owners.get(episode.guid)
-        return podcast.image if podcast is not None else None
-
-    def step(delta: int) -> None:
-        # "Next episode" is the next row of the episode list the playing one came from.
-        playing = session.episode
-        podcast = owners.get(playing.guid) if playing is not None else None
-        if playing is None or podcast is None:
-            return
-        guids = [e.guid for e in podcast.episodes]
-        index = guids.index(playing.guid) + delta
-        if (
-            0 <= index < len(guids)
-            and window.select_podcast(podcast.url)
-            and window.select_episode(guids[index])
-        ):
-            window.play_selected_episode()
-
-    session.episode_changed.connect(remember)
-    ChapterNotifier(session, library, podcast_title_for=podcast_title, parent=window)
+    playback = window.playback
+    ChapterNotifier(session, library, podcast_title_for=playback.podcast_title, parent=window)
     return install_mpris(
         session,
         raise_window=lambda: _raise(window),
         quit_app=window.close,
-        podcast_title_for=podcast_title,
+        podcast_title_for=playback.podcast_title,
         settings=library,
-        artwork_for=artwork,
-        next_episode=lambda: step(1),
-        previous_episode=lambda: step(-1),
-        open_uri=lambda uri: open_sources([uri]),
+        artwork_for=playback.artwork,
+        next_episode=lambda: playback.step(1),
+        previous_episode=lambda: playback.step(-1),
+        open_uri=lambda uri: window.open_sources([uri], OPEN_URI_KINDS),
+        resume=playback.resume_current,
+        set_volume=window.transport.set_volume,
         parent=window,
     )

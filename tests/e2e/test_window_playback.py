@@ -144,7 +144,8 @@ class Rig:
         self.player.error_occurred.connect(self.errors.append)
 
     def show(self, podcast: Podcast) -> None:
-        self.window.add_podcast(podcast)
+        with self.qtbot.waitSignal(self.window.podcast_loaded, timeout=5000):
+            self.window.add_podcast(podcast)
 
     def click_chapter(self, row: int) -> None:
         view = self.window.chapter_view

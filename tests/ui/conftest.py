@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from podplayer.core.model import Chapter, Episode, Link, Podcast
@@ -43,3 +46,14 @@ def make_podcast(url: str = "file:///tmp/show.txt", title: str = "Test Show") ->
 @pytest.fixture
 def podcast() -> Podcast:
     return make_podcast()
+
+
+@pytest.fixture
+def settle(qtbot: Any) -> Callable[[Any], None]:
+    """``settle(window)`` waits until the window's lists are read and shown (library reads
+    run on workers)."""
+
+    def wait(window: Any) -> None:
+        qtbot.waitUntil(lambda: not window.browser.busy and not window.tasks.busy, timeout=5000)
+
+    return wait

@@ -133,20 +133,22 @@ def test_refresh_of_several_feeds_with_one_404_gives_one_summary(
     assert not rig.window.refresh_bar.isVisible()
 
 
-def test_new_episodes_after_a_refresh_are_marked(rig: Rig, server: Loopback) -> None:
+def test_new_episodes_after_a_refresh_are_marked(rig: Rig, server: Loopback, settle: Any) -> None:
     url = server.add("/a.xml", Resource(feed("Alpha", server.url(""), count=2)))
     rig.refresh([url], subscribe=True)
     server.add("/a.xml", Resource(feed("Alpha", server.url(""), count=3)))
     rig.refresh([url])
     rig.window.select_podcast(url)
+    settle(rig.window)
     model = rig.window.episode_model
     assert [model.is_new(e.guid) for e in model.items()] == [True, False, False]
     assert model.index(0, 0).data().startswith("●")
     rig.window.mark_selected_seen()
+    settle(rig.window)
     assert not any(model.is_new(e.guid) for e in model.items())
 
 
-def test_resume_after_a_restart(qtbot: Any, tmp_path: Path, server: Loopback) -> None:
+def test_resume_after_a_restart(qtbot: Any, tmp_path: Path, server: Loopback, settle: Any) -> None:
     url = server.add("/a.xml", Resource(feed("Alpha", server.url(""))))
     first = Rig(qtbot, tmp_path / "data")
     first.refresh([url], subscribe=True)
@@ -158,8 +160,10 @@ def test_resume_after_a_restart(qtbot: Any, tmp_path: Path, server: Loopback) ->
     first.close()
 
     second = Rig(qtbot, tmp_path / "data")
+    settle(second.window)
     second.window.select_podcast(url)
     second.window.select_episode(guid)
+    settle(second.window)
     assert "2:03" in second.window.episode_model.index(0, 2).data()
     second.window.play_selected_episode()
     qtbot.waitUntil(lambda: second.player.state is PlayerState.PLAYING)
@@ -176,11 +180,12 @@ def test_played_at_the_end_and_toggled_in_the_menu(rig: Rig, server: Loopback) -
     rig.qtbot.waitUntil(lambda: rig.player.state is PlayerState.PLAYING)
     rig.player.advance(600_000)
     rig.qtbot.waitUntil(lambda: rig.player.state is PlayerState.ENDED, timeout=3000)
+    rig.qtbot.waitUntil(lambda: rig.window.episode_model.index(0, 2).data() == "✓")
     assert rig.library.play_state(episode.guid, podcast_url=url).played
-    assert rig.window.episode_model.index(0, 2).data() == "✓"
     menu = rig.window.episode_menu(episode)
     [unplay] = [a for a in menu.actions() if "unplayed" in a.text()]
-    unplay.trigger()
+    with rig.qtbot.waitSignal(rig.window.playback.state_saved):
+        unplay.trigger()
     assert not rig.library.play_state(episode.guid, podcast_url=url).played
 
 
@@ -230,7 +235,7 @@ def test_json_chapters_are_fetched_cached_and_switchable(rig: Rig, server: Loopb
     assert "json" in rig.library.chapter_lists(guid, podcast_url=url)
 
 
-def test_download_then_play_the_local_copy(rig: Rig, server: Loopback) -> None:
+def test_download_then_play_the_local_copy(rig: Rig, server: Loopback, settle: Any) -> None:
     url = server.add("/a.xml", Resource(feed("Alpha", server.url(""), count=1)))
     server.add("/ep1.mp3", Resource(b"ID3" + b"\x00" * 300_000, content_type="audio/mpeg"))
     rig.library.set_setting("downloads_dir", str(rig.library.path.parent / "dl"))
@@ -238,6 +243,7 @@ def test_download_then_play_the_local_copy(rig: Rig, server: Loopback) -> None:
     assert rig.window.download_button.isVisible()
     with rig.qtbot.waitSignal(rig.window.download_finished, timeout=10_000) as blocker:
         rig.window.download_selected()
+    settle(rig.window)
     path = Path(blocker.args[1])
     assert path.is_file() and path.is_relative_to(rig.library.path.parent / "dl")
     episode = rig.window.current_episode()
@@ -260,7 +266,7 @@ def test_opml_export_and_import(rig: Rig, server: Loopback, tmp_path: Path, qtbo
 
 
 def test_unsubscribe_asks_first(
-    rig: Rig, server: Loopback, monkeypatch: pytest.MonkeyPatch
+    rig: Rig, server: Loopback, monkeypatch: pytest.MonkeyPatch, settle: Any
 ) -> None:
     url = server.add("/a.xml", Resource(feed("Alpha", server.url(""))))
     rig.refresh([url], subscribe=True)
@@ -271,6 +277,7 @@ def test_unsubscribe_asks_first(
     rig.window.unsubscribe_selected()
     assert rig.library.podcast(url) is not None
     rig.window.unsubscribe_selected()
+    settle(rig.window)
     assert rig.library.podcast(url) is None
     assert rig.window.podcast_model.rowCount() == 0
 
@@ -305,6 +312,7 @@ def test_settings_are_remembered(qtbot: Any, tmp_path: Path) -> None:
 
 def test_local_podcast_added_to_the_library(rig: Rig, tmp_path: Path) -> None:
     episode = Episode("e1", 1, "One", chapters=(Chapter(0, "a"), Chapter(5000, "b")))
-    rig.window.add_podcast(Podcast("file:///x.txt", "Local", episodes=(episode,)))
+    with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):
+        rig.window.add_podcast(Podcast("file:///x.txt", "Local", episodes=(episode,)))
     assert rig.library.podcast("file:///x.txt") is not None
     assert rig.window.current_episode().guid == "e1"  # type: ignore[union-attr]

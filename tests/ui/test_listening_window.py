@@ -64,7 +64,8 @@ class Rig:
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
-        self.window.add_podcast(self.podcast)
+        with qtbot.waitSignal(self.window.podcast_loaded, timeout=5000):
+            self.window.add_podcast(self.podcast)
 
     def wait_playing(self) -> None:
         self.qtbot.waitUntil(lambda: self.player.state is PlayerState.PLAYING, timeout=3000)

@@ -12,8 +12,10 @@ from PySide6.QtGui import QDesktopServices
 from podplayer import __version__
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Podcast
+from podplayer.ui.browserpane import NO_PODCASTS
+from podplayer.ui.episodepane import NO_CHAPTERS, NO_LINKS
 from podplayer.ui.loader import SourceLoader
-from podplayer.ui.mainwindow import NO_CHAPTERS, NO_LINKS, NO_PODCASTS, MainWindow
+from podplayer.ui.mainwindow import MainWindow
 
 WindowFactory = Callable[[Callable[[Path], Podcast]], MainWindow]
 
@@ -200,7 +202,7 @@ def test_a_broken_file_gives_a_message_and_the_window_keeps_working(
 
 
 def test_loading_the_same_podcast_again_replaces_it(
-    qtbot: Any, make_window: WindowFactory, podcast: Podcast
+    qtbot: Any, make_window: WindowFactory, podcast: Podcast, settle: Any
 ) -> None:
     other = Podcast(url="file:///other.txt", title="Other")
     window = make_window(lambda p: other if p.name == "other.txt" else podcast)
@@ -212,6 +214,7 @@ def test_loading_the_same_podcast_again_replaces_it(
     assert window.current_podcast() == podcast
 
     window.podcast_view.setCurrentIndex(window.podcast_model.index(0, 0))
+    settle(window)
     assert window.episode_stack.is_empty()
     assert window.episode_title.text() == ""
 

@@ -197,7 +197,8 @@ def test_locate_audio_file_is_remembered_by_a_new_window(
     monkeypatch.setattr(
         "podplayer.ui.mainwindow.QFileDialog.getOpenFileName", lambda *_a: (str(audio), "")
     )
-    rig.window.locate_file_action.trigger()
+    with qtbot.waitSignal(rig.window.playback.audio_attached):
+        rig.window.locate_file_action.trigger()
     episode = rig.window.current_episode()
     assert episode is not None
     assert episode.title == "Notes only"
@@ -227,7 +228,8 @@ def test_locate_audio_url(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     rig.window.locate_url_action.trigger()
     assert "only http(s)" in rig.message()
     assert rig.window.current_episode().audio is None  # type: ignore[union-attr]
-    rig.window.locate_url_action.trigger()
+    with rig.qtbot.waitSignal(rig.window.playback.audio_attached):
+        rig.window.locate_url_action.trigger()
     assert rig.window.current_episode().audio_url == "https://example.org/a.mp3"  # type: ignore[union-attr]
     assert rig.library.attachment("ep-1", podcast_url="file:///show.txt") == (
         "https://example.org/a.mp3"
@@ -286,7 +288,8 @@ def test_open_url_plays_http_and_refuses_the_rest(
     assert "only http(s)" in rig.message()
     assert "not file:" in rig.message()
     assert rig.player.loaded == []
-    rig.window.open_url_action.trigger()
+    with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):
+        rig.window.open_url_action.trigger()
     rig.wait_playing()
     assert rig.player.loaded == ["https://example.org/shows/ep%201.mp3"]
     assert rig.window.current_episode().title == "ep 1.mp3"  # type: ignore[union-attr]

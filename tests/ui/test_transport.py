@@ -56,6 +56,8 @@ class Rig:
         self.session = PlaybackSession(self.player)
         self.session.set_episode(episode)
         self.bar = TransportBar(self.session, clock=self.clock)
+        # As the window does: Play with nothing loaded opens the current episode.
+        self.bar.play_requested.connect(lambda: self.session.open(episode))
         # Shortcuts are window-wide: give the bar a window, as the app does.
         self.window = QMainWindow()
         self.window.setCentralWidget(self.bar)

@@ -203,7 +203,9 @@ class MprisService(QDBusVirtualObject):
 
     ``podcast_title_for(episode)`` gives the album; ``artwork_for(episode)`` an image URL;
     ``next_episode``/``previous_episode`` are used when the setting maps Next/Previous to
-    episodes; ``open_uri`` receives OpenUri's http(s) URL or local path. Call ``register()``.
+    episodes; ``open_uri`` receives OpenUri's http(s) URL or local path; ``resume()`` plays
+    the current episode from where it stopped when nothing is loaded (after a restart);
+    ``set_volume(percent)`` sets the volume where the window shows it. Call ``register()``.
     """
 
     def __init__(
@@ -219,9 +221,13 @@ class MprisService(QDBusVirtualObject):
         next_episode: Callable[[], object] | None = None,
         previous_episode: Callable[[], object] | None = None,
         open_uri: Callable[[str], object] | None = None,
+        resume: Callable[[], object] | None = None,
+        set_volume: Callable[[int], object] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._resume = resume
+        self._set_volume = set_volume
         self.session = session
         self.connection = connection
         self.bus_name: str | None = None
@@ -379,6 +385,8 @@ class MprisService(QDBusVirtualObject):
         player = self.session.player
         if player.source is not None and player.state is not PlayerState.ERROR:
             player.play()
+        elif self._resume is not None:
+            self._resume()
         elif self.session.episode is not None:
             self.session.open(self.session.episode)
 
@@ -460,7 +468,11 @@ class MprisService(QDBusVirtualObject):
         self._changed()
 
     def set_volume(self, volume: float) -> None:
-        self.session.player.set_volume(round(min(1.0, max(0.0, volume)) * 100))
+        percent = round(min(1.0, max(0.0, volume)) * 100)
+        if self._set_volume is not None:
+            self._set_volume(percent)
+        else:
+            self.session.player.set_volume(percent)
         self._changed()
 
     _ACTIONS: ClassVar[dict[str, Callable[[MprisService], None]]] = {
@@ -635,6 +647,8 @@ def install_mpris(
     next_episode: Callable[[], object] | None = None,
     previous_episode: Callable[[], object] | None = None,
     open_uri: Callable[[str], object] | None = None,
+    resume: Callable[[], object] | None = None,
+    set_volume: Callable[[int], object] | None = None,
     connection: QDBusConnection | None = None,
     parent: QObject | None = None,
 ) -> MprisService | None:
@@ -659,6 +673,8 @@ def install_mpris(
         next_episode=next_episode,
         previous_episode=previous_episode,
         open_uri=open_uri,
+        resume=resume,
+        set_volume=set_volume,
         parent=parent,
     )
     if not service.register():

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelectionModel,
     QModelIndex,
     QPoint,
     QSize,
@@ -30,35 +29,23 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QFont,
     QGuiApplication,
     QImage,
     QKeySequence,
-    QPalette,
-    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSizePolicy,
     QSplitter,
-    QStackedWidget,
     QStyle,
-    QTableView,
-    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -69,15 +56,26 @@ from podplayer.core.chapters.merge import merge, order
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
-from podplayer.core.model import Chapter, ChapterSource, Episode, Podcast, with_source
+from podplayer.core.model import Chapter, Episode, Podcast, with_source
 from podplayer.core.paths import app_paths
 from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
 from podplayer.core.timecode import format_ms
-from podplayer.playback.base import PlaybackError, PlayerState, display_name
+from podplayer.playback.base import PlayerState, display_name
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
+from podplayer.ui.browserpane import NO_RESULTS, EpisodesPane, PodcastsPane
+from podplayer.ui.browsing import (
+    SEARCH_LIMIT,
+    EpisodeList,
+    LibraryBrowser,
+    seen_key,
+    shorten,
+    status_text,
+)
+from podplayer.ui.entry import Entry, EntryKind, classify_entry
+from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
 from podplayer.ui.models import (
@@ -88,10 +86,11 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
-from podplayer.ui.notespane import NotesPane, chapter_links
+from podplayer.ui.notespane import chapter_links
+from podplayer.ui.playing import PlaybackController
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.transport import TransportBar
-from podplayer.ui.widgets import EmptyStateStack, MessageBar, TwoLineDelegate
+from podplayer.ui.widgets import MessageBar, select_row
 from podplayer.ui.workers import LibraryTasks, thread_library
 
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
@@ -107,67 +106,10 @@ NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".
 OPML_FILTER = "OPML subscription lists (*.opml *.xml);;All files (*)"
 OPML_SUFFIXES = frozenset({".opml"})
 
-#: How often the play position is saved while playing (ms); a crash loses at most this much.
-SAVE_INTERVAL_MS = 5000
 #: Typing in the search box waits this long (ms) for the next key before searching.
 SEARCH_DELAY_MS = 150
-#: Search results shown at most.
-SEARCH_LIMIT = 100
 #: Feeds refreshed at the same time.
 REFRESH_THREADS = 4
-
-_SOURCE_SHORT: dict[str, str] = {
-    ChapterSource.TAGS: "Audio file tags",
-    ChapterSource.JSON: "Chapter file (JSON)",
-    ChapterSource.PSC: "Feed chapter marks",
-    ChapterSource.SHOWNOTES: "Show notes",
-    ChapterSource.USER: "Your marks",
-}
-
-_SOURCE_NAMES: dict[str, str] = {
-    ChapterSource.TAGS: "the audio file's tags",
-    ChapterSource.JSON: "the feed's chapter file",
-    ChapterSource.PSC: "the feed's chapter marks",
-    ChapterSource.SHOWNOTES: "the show notes",
-    ChapterSource.USER: "your own marks",
-}
-
-NO_PODCASTS = (
-    "No podcasts yet.\n\nUse File → Add podcast… (or paste a feed address) to subscribe, "
-    "or File → Open… to add a podcast page or an episode's show notes."
-)
-NO_RESULTS = "Nothing matches."
-NO_EPISODES = "This podcast has no episodes."
-NO_EPISODE = "Select an episode to see its chapters and links."
-NO_CHAPTERS = "No chapters found in this episode's notes."
-NO_LINKS = "No links found in this episode's notes."
-
-
-def _table(model: EpisodeTableModel | ChapterTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setShowGrid(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.verticalHeader().hide()
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(False)
-    return view
-
-
-def _fit_column(view: QTableView, column: int, sample: str) -> None:
-    """Fixed width that fits ``sample`` (the widest text the column will hold) and its header."""
-    metrics = view.fontMetrics()
-    header = view.model().headerData(column, Qt.Orientation.Horizontal)
-    width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(str(header))) + 24
-    view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-    view.setColumnWidth(column, width)
 
 
 class MainWindow(QMainWindow):
@@ -200,6 +142,7 @@ class MainWindow(QMainWindow):
         network: bool = True,
         parent: QWidget | None = None,
         artwork: ArtworkLoader | None = None,
+        reads: LibraryTasks | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
@@ -212,6 +155,20 @@ class MainWindow(QMainWindow):
         self.tasks = tasks or LibraryTasks(
             self.library.path, max_threads=REFRESH_THREADS, parent=self
         )
+        # Reads for the browser have threads of their own: a refresh must not hold them up.
+        self.reads = reads or LibraryTasks(self.library.path, max_threads=2, parent=self)
+        self.browser = LibraryBrowser(self.reads, parent=self)
+        self.browser.podcasts_loaded.connect(self._on_podcasts_loaded)
+        self.browser.episodes_loaded.connect(self._on_episodes_loaded)
+        self.browser.search_done.connect(self._on_search_done)
+        self.browser.error.connect(self.show_message)
+        self.browser.idle.connect(self._on_browser_idle)
+        # What to select once the lists arrive, and what to do once they are shown.
+        self._want_url: str | None = None
+        self._want_guid: str | None = None
+        self._shown_url: str | None = None
+        self._focus_first_hit = False
+        self._when_shown: list[Callable[[], None]] = []
         #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
         self.network = network
         self._playback_unavailable: str | None = None
@@ -219,10 +176,6 @@ class MainWindow(QMainWindow):
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
-        # Which podcast each episode opened for playing belongs to (guids are per podcast).
-        self._owner: dict[str, str] = {}
-        self._playing_key: tuple[str, str] | None = None
-        self._last_position = 0
         self._refresh_batch: list[RefreshResult] = []
         self._refresh_total = 0
         self._subscribing: set[str] = set()
@@ -240,6 +193,7 @@ class MainWindow(QMainWindow):
         self.skipper = ChapterSkipper(self.session, parent=self)
         self.sleep_timer = SleepTimer(self.session, clock=clock, parent=self)
         self.share = ShareActions(self._share_context, parent=self)
+        self.playback = PlaybackController(self.session, self.tasks, parent=self)
         self.share.message.connect(self.show_message)
 
         self.loader = loader
@@ -253,7 +207,8 @@ class MainWindow(QMainWindow):
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
 
-        self._build_views()
+        self._build_panes()
+        self._connect_panes()
         self._build_layout()
         self._build_menus()
         self._build_toolbar()
@@ -261,9 +216,6 @@ class MainWindow(QMainWindow):
         self._connect_playback()
         self._show_episode(None)
 
-        self._save_timer = QTimer(self)
-        self._save_timer.setInterval(SAVE_INTERVAL_MS)
-        self._save_timer.timeout.connect(self.save_position)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -276,224 +228,63 @@ class MainWindow(QMainWindow):
 
     # --- construction -------------------------------------------------------------------
 
-    def _build_views(self) -> None:
-        self.podcast_view = QListView()
-        self.podcast_view.setModel(self.podcast_model)
-        self.podcast_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.podcast_view.setUniformItemSizes(True)
-        self.podcast_view.setItemDelegate(TwoLineDelegate(self.podcast_view))
+    def _build_panes(self) -> None:
+        self.podcasts_pane = PodcastsPane(self.podcast_model)
+        self.episodes_pane = EpisodesPane(self.episode_model, self.search_model)
+        self.episode_pane = EpisodePane(self.chapter_model, self.link_model, _fetch_image)
+        # The parts the window drives, by name (menus and tests reach them here).
+        self.podcast_view = self.podcasts_pane.view
+        self.podcast_stack = self.podcasts_pane.stack
+        browser = self.episodes_pane
+        self.episode_view, self.search_view = browser.episode_view, browser.search_view
+        self.episode_stack, self.search_stack = browser.episode_stack, browser.search_stack
+        self.episode_area, self.episodes_caption = browser.area, browser.caption
+        pane = self.episode_pane
+        self.episode_title, self.episode_info = pane.episode_title, pane.episode_info
+        self.play_episode_button, self.locate_button = pane.play_episode_button, pane.locate_button
+        self.download_button, self.download_bar = pane.download_button, pane.download_bar
+        self.cancel_download_button = pane.cancel_download_button
+        self.chapter_view, self.chapter_stack = pane.chapter_view, pane.chapter_stack
+        self.link_view, self.link_stack = pane.link_view, pane.link_stack
+        self.notes_pane, self.notes_tabs = pane.notes_pane, pane.notes_tabs
+        self.chapters_caption, self.source_combo = pane.chapters_caption, pane.source_combo
+        self.prefs_button, self.right_splitter = pane.prefs_button, pane.right_splitter
+        self.locate_file_action = pane.locate_menu.addAction("Audio &file…", self.locate_audio_file)
+        self.locate_url_action = pane.locate_menu.addAction("&Web address…", self.locate_audio_url)
+
+    def _connect_panes(self) -> None:
+        menu = Qt.ContextMenuPolicy.CustomContextMenu
         self.podcast_view.selectionModel().currentChanged.connect(self._on_podcast_changed)
-
-        self.episode_view = _table(self.episode_model)
-        _fit_column(self.episode_view, 0, "000")
-        self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
-        # Not ResizeToContents: that asks all rows for their text (400 of them, 40 ms) on show.
-        _fit_column(self.episode_view, 2, "00:00:00 left")
-        self.episode_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.episode_view.customContextMenuRequested.connect(self._episode_menu)
-        self.podcast_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.podcast_view.setContextMenuPolicy(menu)
         self.podcast_view.customContextMenuRequested.connect(self._podcast_menu)
-
-        self.search_view = QTableView()
-        self.search_view.setModel(self.search_model)
-        self.search_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.search_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.search_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.search_view.setShowGrid(False)
-        self.search_view.setAlternatingRowColors(True)
-        self.search_view.setWordWrap(False)
-        self.search_view.verticalHeader().hide()
-        self.search_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.search_view.verticalHeader().setDefaultSectionSize(
-            self.search_view.fontMetrics().height() + 10
-        )
-        self.search_view.horizontalHeader().setHighlightSections(False)
-        _fit_column(self.search_view, 0, "0:00:00")
-        self.search_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.search_view.setColumnWidth(2, 160)
+        self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
+        self.episode_view.setContextMenuPolicy(menu)
+        self.episode_view.customContextMenuRequested.connect(self._episode_menu)
         self.search_view.activated.connect(self._on_search_activated)
         self.search_view.doubleClicked.connect(self._on_search_activated)
-        self.episode_model.current_icon = self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaVolume
-        )
-
-        self.chapter_view = _table(self.chapter_model)
-        _fit_column(self.chapter_view, 0, "0:00:00")
-        self.chapter_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        _fit_column(self.chapter_view, 2, "0:00:00")
-        self.chapter_model.current_icon = self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPlay
-        )
         # A click plays (a list of jump points, not documents); Enter and double-click arrive
         # as ``activated`` too, so a repeat of the same row straight after is dropped.
         self._last_chapter_request: tuple[int, float] = (-1, 0.0)
         self.chapter_view.clicked.connect(self._on_chapter_activated)
         self.chapter_view.activated.connect(self._on_chapter_activated)
-        self.chapter_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.chapter_view.customContextMenuRequested.connect(self._chapter_context_menu)
         self.chapter_model.tick_changed.connect(self._on_tick)
-
-        self.notes_pane = NotesPane(fetch_image=_fetch_image)
-        self.notes_pane.setObjectName("notesPane")
         self.notes_pane.seek_requested.connect(self.seek_to)
         self.notes_pane.link_requested.connect(self.open_link)
         self.notes_pane.images_allowed.connect(self._allow_images)
-
-        self.link_view = QListView()
-        self.link_view.setModel(self.link_model)
-        self.link_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.link_view.setItemDelegate(TwoLineDelegate(self.link_view))
-        self.link_view.setAlternatingRowColors(True)
         self.link_view.activated.connect(self._on_link_activated)
-        for view, name in (
-            (self.podcast_view, "Podcasts"),
-            (self.episode_view, "Episodes"),
-            (self.chapter_view, "Chapters"),
-            (self.link_view, "Links"),
-            (self.search_view, "Search results"),
-        ):
-            view.setAccessibleName(name)
+        self.play_episode_button.clicked.connect(self.play_selected_episode)
+        self.download_button.clicked.connect(self.download_selected)
+        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
+        self.source_combo.activated.connect(self._on_source_chosen)
+        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
 
     def _build_layout(self) -> None:
-        self.podcast_stack = EmptyStateStack(self.podcast_view, NO_PODCASTS)
-        self.episode_stack = EmptyStateStack(self.episode_view, NO_EPISODES)
-        self.chapter_stack = EmptyStateStack(self.chapter_view, NO_CHAPTERS)
-        self.link_stack = EmptyStateStack(self.link_view, NO_LINKS)
-        self.podcast_stack.set_empty(True)
-        self.episode_stack.set_empty(True, "")
-        self.search_stack = EmptyStateStack(self.search_view, NO_RESULTS)
-        self.episode_area = QStackedWidget()
-        self.episode_area.addWidget(self.episode_stack)
-        self.episode_area.addWidget(self.search_stack)
-        self.episodes_caption = _caption("Episodes")
-
-        self.episode_title = QLabel()
-        self.episode_title.setWordWrap(True)
-        self.episode_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        title_font = QFont(self.episode_title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
-        title_font.setBold(True)
-        self.episode_title.setFont(title_font)
-        self.episode_info = QLabel()
-        self.episode_info.setWordWrap(True)
-
-        self.play_episode_button = QPushButton("Play episode")
-        self.play_episode_button.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
-        )
-        self.play_episode_button.setToolTip("Play this episode from the start (Space plays/pauses)")
-        self.play_episode_button.clicked.connect(self.play_selected_episode)
-        self.locate_button = QPushButton("Locate audio…")
-        self.locate_button.setObjectName("locateAudio")
-        bold = QFont(self.locate_button.font())
-        bold.setBold(True)
-        self.locate_button.setFont(bold)
-        self.locate_button.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)
-        )
-        self.locate_button.setToolTip(
-            "This episode came without audio: choose its file or enter its web address"
-        )
-        locate_menu = QMenu(self.locate_button)
-        self.locate_file_action = locate_menu.addAction("Audio &file…", self.locate_audio_file)
-        self.locate_url_action = locate_menu.addAction("&Web address…", self.locate_audio_url)
-        self.locate_button.setMenu(locate_menu)
-        self.audio_label = QLabel()
-        self.audio_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.audio_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        actions_row = QHBoxLayout()
-        actions_row.setContentsMargins(0, 0, 0, 0)
-        actions_row.setSpacing(8)
-        self.download_button = QPushButton("Download")
-        self.download_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown))
-        self.download_button.setToolTip("Keep a copy of this episode for listening offline")
-        self.download_button.clicked.connect(self.download_selected)
-        self.download_bar = QProgressBar()
-        self.download_bar.setMaximumWidth(160)
-        self.download_bar.setMaximumHeight(18)
-        self.download_bar.hide()
-        self.cancel_download_button = QPushButton("Cancel")
-        self.cancel_download_button.setToolTip("Stop the download (it resumes where it stopped)")
-        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
-        self.cancel_download_button.hide()
-        actions_row.addWidget(self.play_episode_button)
-        actions_row.addWidget(self.locate_button)
-        actions_row.addWidget(self.download_button)
-        actions_row.addWidget(self.download_bar)
-        actions_row.addWidget(self.cancel_download_button)
-        actions_row.addWidget(self.audio_label, 1)
-        self.episode_actions = QWidget()
-        self.episode_actions.setLayout(actions_row)
-
-        self.chapters_caption = _caption("Chapters")
-        self.links_caption = _caption("Links")
-        self.source_combo = QComboBox()
-        self.source_combo.setObjectName("chapterSource")
-        self.source_combo.setToolTip("Where this chapter list comes from; choose another source")
-        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.source_combo.hide()
-        self.source_combo.activated.connect(self._on_source_chosen)
-        chapters_head = QWidget()
-        head_row = QHBoxLayout(chapters_head)
-        head_row.setContentsMargins(0, 0, 0, 0)
-        head_row.addWidget(self.chapters_caption, 1)
-        head_row.addWidget(self.source_combo)
-        self.prefs_button = QPushButton("Skip rules…")
-        self.prefs_button.setObjectName("podcastPrefsButton")
-        self.prefs_button.setAccessibleName("Podcast settings: skip keywords, intro, speed")
-        self.prefs_button.setToolTip(
-            "Untick a chapter to skip it; here: words that skip chapters in every episode, "
-            "skip intro/outro, speed and volume for this podcast"
-        )
-        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
-        head_row.addWidget(self.prefs_button)
-        self.notes_tabs = QTabWidget()
-        self.notes_tabs.setObjectName("notesTabs")
-        self.notes_tabs.setDocumentMode(True)
-        self.notes_tabs.addTab(self.notes_pane, "Show notes")
-        self.notes_tabs.addTab(self.link_stack, "Links")
-        self.notes_tabs.setAccessibleName("Show notes and links")
-        right_split = QSplitter(Qt.Orientation.Vertical)
-        right_split.setChildrenCollapsible(False)
-        right_split.addWidget(_section(chapters_head, self.chapter_stack))
-        right_split.addWidget(self.notes_tabs)
-        right_split.setStretchFactor(0, 1)
-        right_split.setStretchFactor(1, 1)
-        # First start: the notes get a little more room than a short chapter list needs.
-        right_split.setSizes([280, 340])
-        self.right_splitter = right_split
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(8, 4, 0, 0)
-        right_layout.setSpacing(4)
-        self.artwork_label = QLabel()
-        self.artwork_label.setObjectName("episodeArtwork")
-        side = self.fontMetrics().height() * 4
-        self.artwork_label.setFixedSize(side, side)
-        self.artwork_label.setScaledContents(True)
-        self.artwork_label.setAccessibleName("Podcast artwork")
-        self.artwork_label.hide()
-        heading = QVBoxLayout()
-        heading.setSpacing(2)
-        heading.addWidget(self.episode_title)
-        heading.addWidget(self.episode_info)
-        heading.addStretch(1)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(10)
-        title_row.addWidget(self.artwork_label, 0, Qt.AlignmentFlag.AlignTop)
-        title_row.addLayout(heading, 1)
-        right_layout.addLayout(title_row)
-        right_layout.addWidget(self.episode_actions)
-        right_layout.addSpacing(4)
-        right_layout.addWidget(right_split, 1)
-
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(_section(_caption("Podcasts"), self.podcast_stack))
-        self.splitter.addWidget(_section(self.episodes_caption, self.episode_area))
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.podcasts_pane)
+        self.splitter.addWidget(self.episodes_pane)
+        self.splitter.addWidget(self.episode_pane)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 2)
@@ -512,10 +303,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.setSpacing(6)
-        layout.addWidget(self.message_bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.transport_slot)
         self.setCentralWidget(central)
+        self.message_bar.float_over(central)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -624,9 +415,12 @@ class MainWindow(QMainWindow):
         self.player.state_changed.connect(self._on_player_state)
         self.session.chapter_changed.connect(self._on_playing_chapter_changed)
         self.session.episode_changed.connect(self._on_playing_episode_changed)
-        self.player.position_changed.connect(self._on_position)
+        self.playback.error.connect(self.show_message)
+        self.playback.no_audio.connect(self._on_no_audio)
+        self.playback.state_saved.connect(self._on_state_saved)
+        self.playback.restored.connect(self.transport.show_position)
         self.transport.error_occurred.connect(self.show_message)
-        self.transport.play_requested.connect(self.play_selected_episode)
+        self.transport.play_requested.connect(self._on_play_requested)
         self.session.episode_changed.connect(self._apply_playing_prefs)
         self.session.chapters_changed.connect(self._apply_playing_prefs)
         self.skipper.skipped.connect(self._on_skipped)
@@ -673,6 +467,36 @@ class MainWindow(QMainWindow):
 
     # --- public API ---------------------------------------------------------------------
 
+    def open_sources(
+        self, sources: Sequence[str], kinds: frozenset[EntryKind] | None = None
+    ) -> None:
+        """Open what the desktop hands over (arguments, a drop, a paste, MPRIS): subscribe to
+        feeds, play audio (files and URLs), add documents, import OPML. ``kinds`` limits what
+        is opened; anything else is refused with a message."""
+        documents: list[Path] = []
+        for source in sources:
+            entry = classify_entry(source)
+            if kinds is not None and entry.kind not in kinds | {EntryKind.REFUSED}:
+                shown = shorten(entry.target, 60)
+                entry = Entry(
+                    EntryKind.REFUSED,
+                    entry.target,
+                    f"Not opened: only web addresses and audio files are opened this way ({shown})",
+                )
+            if entry.kind is EntryKind.FEED:
+                self.subscribe(entry.target)
+            elif entry.kind is EntryKind.AUDIO_URL:
+                self.open_url(entry.target)
+            elif entry.kind is EntryKind.AUDIO_FILE:
+                self.open_audio_file(entry.path)
+            elif entry.kind is EntryKind.OPML:
+                self.import_opml(entry.path)
+            elif entry.kind is EntryKind.DOCUMENT:
+                documents.append(entry.path)
+            else:
+                self.show_message(entry.message)
+        self.load_sources(documents)
+
     def load_sources(self, paths: Sequence[Path]) -> None:
         """Parse each path and store it in the library on a worker; results arrive as
         ``podcast_loaded``/``load_failed``. OPML files subscribe to what they list."""
@@ -691,8 +515,8 @@ class MainWindow(QMainWindow):
             podcast = function(path)
             library = thread_library(library_path)
             library.add_podcast(podcast)
-            if library.setting(_seen_key(podcast.url)) is None:
-                library.set_setting(_seen_key(podcast.url), time.time())
+            if library.setting(seen_key(podcast.url)) is None:
+                library.set_setting(seen_key(podcast.url), time.time())
             return podcast
 
         return load_and_store
@@ -707,61 +531,75 @@ class MainWindow(QMainWindow):
         self.loader.load(notes, self._storing(lambda path: load_demo(path, audio)))
 
     def add_podcast(self, podcast: Podcast, select: bool = True) -> None:
-        """Store ``podcast`` (replacing one with the same URL) and select it if ``select``.
-        Play state and audio located earlier for its episodes are kept."""
-        try:
-            self.library.add_podcast(podcast)
-            if self.library.setting(_seen_key(podcast.url)) is None:
-                self.library.set_setting(_seen_key(podcast.url), time.time())
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
-        self._show_stored(podcast.url, select)
+        """Store ``podcast`` (replacing one with the same URL) on a worker and select it if
+        ``select``; ``podcast_loaded`` follows once it is shown. Play state and audio located
+        earlier for its episodes are kept."""
+
+        def store(library: Library, _report: object) -> Podcast:
+            library.add_podcast(podcast)
+            if library.setting(seen_key(podcast.url)) is None:
+                library.set_setting(seen_key(podcast.url), time.time())
+            return podcast
+
+        def stored(_result: object) -> None:
+            self._show_stored(podcast.url, select)
+            self.after_shown(lambda: self.podcast_loaded.emit(podcast))
+
+        self.tasks.run(store, stored, self.show_message)
 
     def _show_stored(self, url: str, select: bool) -> None:
         current = self.current_podcast()
         episode = self.current_episode()
-        self.reload_podcasts()
         if select or current is None:
-            self.select_podcast(url)
+            self.reload_podcasts(select=url)
         elif current.url == url and episode is not None:
-            self.select_episode(episode.guid)
+            self.reload_podcasts(select=url, keep=episode.guid)
+        else:
+            self.reload_podcasts()
 
-    def reload_podcasts(self) -> None:
-        """Read the podcast list from the library again, keeping the selection."""
-        current = self.current_podcast()
-        episode = self.current_episode()
-        try:
-            podcasts = self.library.podcasts()
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
+    def reload_podcasts(self, select: str | None = None, keep: str | None = None) -> None:
+        """Read the podcast list from the library again (on a worker), then select ``select``
+        (default: the selected podcast) and its episode ``keep`` (default: the selected one)."""
+        current, episode = self.current_podcast(), self.current_episode()
+        if select is None and current is not None:
+            select, keep = current.url, keep or (episode.guid if episode else None)
+        self._want_url, self._want_guid = select, keep
+        self.browser.load_podcasts()
+
+    def after_shown(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the lists being read are shown (at once when none is)."""
+        if self.browser.busy:
+            self._when_shown.append(callback)
+        else:
+            callback()
+
+    @Slot()
+    def _on_browser_idle(self) -> None:
+        callbacks, self._when_shown = self._when_shown, []
+        for callback in callbacks:
+            callback()
+
+    @Slot(object, object)
+    def _on_podcasts_loaded(self, podcasts: list[Podcast], statuses: dict[str, str | None]) -> None:
+        want, keep = self._want_url, self._want_guid
+        self._want_url = None
+        # The reset must not pass for a change of podcast (the shown list stays until the
+        # new one arrives).
+        selection = self.podcast_view.selectionModel()
+        selection.blockSignals(True)
         self.podcast_model.set_items(podcasts)
+        selection.blockSignals(False)
         for podcast in podcasts:
             if self.podcast_model.status(podcast.url) is None:
-                self.podcast_model.set_status(podcast.url, self._status_text(podcast.url))
+                self.podcast_model.set_status(podcast.url, statuses.get(podcast.url))
         self.podcast_stack.set_empty(not podcasts)
-        if current is not None and self.podcast_model.row_of(current.url) >= 0:
-            self.select_podcast(current.url)
-            if episode is not None:
-                self.select_episode(episode.guid)
+        if want is not None and self.podcast_model.row_of(want) >= 0:
+            self._want_guid = keep
+            self.select_podcast(want)
         elif podcasts:
             self.select_podcast(podcasts[0].url)
         else:
             self._on_podcast_changed(QModelIndex(), QModelIndex())
-
-    def _status_text(self, url: str) -> str | None:
-        if not is_web_url(url):
-            return None
-        try:
-            status = self.library.feed_status(url)
-        except LibraryError:
-            return None
-        if status.last_error and (status.last_success or 0) <= (status.last_refresh or 0):
-            return f"Failed: {_shorten(status.last_error, 60)}"
-        if status.last_success:
-            return f"Updated {time.strftime('%-d %b %H:%M', time.localtime(status.last_success))}"
-        return None
 
     def select_podcast(self, url: str) -> bool:
         """Select the podcast at ``url`` (its episodes are shown); False when not listed."""
@@ -776,7 +614,11 @@ class MainWindow(QMainWindow):
         return True
 
     def select_episode(self, guid: str) -> bool:
-        """Select the shown podcast's episode ``guid``; False when it is not listed."""
+        """Select the shown podcast's episode ``guid`` (once its episodes are read); False
+        when it is not listed."""
+        if self.browser.busy:
+            self._want_guid = guid
+            return True
         row = self.episode_model.row_of(guid)
         if row < 0:
             return False
@@ -786,6 +628,7 @@ class MainWindow(QMainWindow):
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
         self._playback_unavailable = reason
+        self.playback.unavailable = reason
         self.transport.set_unavailable(reason)
         self.play_episode_button.setEnabled(False)
         self.show_message(f"Playback is not available. {reason[:1].upper()}{reason[1:]}.")
@@ -793,46 +636,44 @@ class MainWindow(QMainWindow):
     def play_chapter(self, episode: Episode, index: int) -> bool:
         """Play ``episode`` from chapter ``index``, loading it if needed. False (and a message)
         when it can't: no audio, playback unavailable, a refused source."""
-        if not self._can_play(episode):
+        podcast = self._podcast_of(episode)
+        if podcast is None:
             return False
-        self._claim(episode)
-        try:
-            if self.session.episode != episode:
-                self.session.set_episode(episode, self._chapters_for(episode))
-            self.session.play_chapter(index)
-        except (PlaybackError, IndexError) as exc:
-            self.show_message(str(exc))
-            return False
-        return True
+        return self.playback.play(
+            podcast, episode, chapter=index, chapters=self._chapters_for(episode)
+        )
 
     @Slot()
     def play_selected_episode(self) -> None:
         """Play the selected episode: go on if it is the one loaded, else resume it where the
         listener stopped (the start when never played or played to the end)."""
-        episode = self.current_episode()
-        if episode is None or not self._can_play(episode):
-            if episode is None:
-                self.show_message("Select an episode to play", "info")
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
+            self.show_message("Select an episode to play", "info")
             return
-        try:
-            if self.session.episode == episode and self.player.source is not None:
-                if self.player.state is not PlayerState.PLAYING:
-                    self.player.play()
-                return
-            state = self.episode_model.state(episode.guid)
-            self._claim(episode)
-            self.session.set_episode(episode, self._chapters_for(episode))
-            if state.position_ms > 0 and not state.played:
-                self.session.resume(episode, state.position_ms)
-            else:
-                self.session.open(episode)
-        except PlaybackError as exc:
-            self.show_message(str(exc))
+        self.playback.play(
+            podcast,
+            episode,
+            chapters=self._chapters_for(episode),
+            saved=self.episode_model.state(episode.guid),
+        )
 
-    def _claim(self, episode: Episode) -> None:
+    @Slot()
+    def _on_play_requested(self) -> None:
+        # Nothing loaded: continue the current episode (after a restart, the last one), else
+        # play the selected one.
+        if not self.playback.toggle():
+            self.play_selected_episode()
+
+    def _podcast_of(self, episode: Episode) -> Podcast | None:
+        """The podcast ``episode`` is listed in: the shown one, else the playing one's."""
         podcast = self.current_podcast()
-        if podcast is not None and episode.guid not in self._owner:
-            self._owner[episode.guid] = podcast.url
+        if podcast is not None and self.episode_model.row_of(episode.guid) >= 0:
+            return podcast
+        playing = self.playback.podcast
+        if playing is not None and self.playback.is_current(None, episode.guid):
+            return playing
+        return podcast
 
     def _chapters_for(self, episode: Episode) -> tuple[Chapter, ...]:
         shown = self.current_episode()
@@ -847,22 +688,11 @@ class MainWindow(QMainWindow):
         if podcast is None or episode is None:
             self.show_message("Select an episode first, then locate its audio")
             return False
-        source = source.strip()
-        if is_web_url(source):
-            updated = replace(episode, audio_url=source, local_path=None)
-        else:
-            path = Path(source).expanduser()
-            if not path.is_file():
-                self.show_message(f"Could not use “{path.name}”: the file does not exist")
-                return False
-            updated = replace(episode, local_path=str(path.resolve()))
-        try:
-            self.library.attach_audio(episode.guid, updated.audio or "", podcast_url=podcast.url)
-        except LibraryError as exc:
-            self.show_message(str(exc))
-        self._reload_episodes(podcast.url, keep=episode.guid)
-        if self.session.episode is not None and self.session.episode.guid == episode.guid:
-            self.session.set_episode(updated)
+        updated = self.playback.attach_audio(podcast, episode, source)
+        if updated is None:
+            return False
+        self.episode_model.replace_episode(updated)
+        self._show_audio(updated)
         self.show_message(
             f"Audio for “{episode.title}”: {display_name(updated.audio or '')}. "
             "Click a chapter to play from there.",
@@ -914,13 +744,7 @@ class MainWindow(QMainWindow):
         episode = Episode(guid=url, number=None, title=name, audio_url=url)
         podcast = Podcast(url=url, title=parts.netloc, episodes=(episode,))
         self.add_podcast(podcast)
-        if self._can_play(episode):
-            try:
-                self.session.open(episode)
-            except PlaybackError as exc:
-                self.show_message(str(exc))
-                return False
-        return True
+        return self.playback.play(podcast, episode, at_ms=0)
 
     @Slot()
     def choose_audio_file(self) -> None:
@@ -1012,11 +836,11 @@ class MainWindow(QMainWindow):
         text = QGuiApplication.clipboard().text().strip()
         if not text:
             return
-        if len(text.split()) == 1 and is_web_url(text):
-            if _is_audio_url(text):
-                self.open_url(text)
-            else:
-                self.subscribe(text)
+        if len(text.split()) == 1 and classify_entry(text).kind in (
+            EntryKind.FEED,
+            EntryKind.AUDIO_URL,
+        ):
+            self.open_sources([text])
         else:
             self.show_message("Paste a feed address (http or https) to subscribe to it", "info")
 
@@ -1052,7 +876,7 @@ class MainWindow(QMainWindow):
             self.podcast_model.set_status(url, "Updating…")
             self.tasks.run(
                 partial(_refresh_job, url),
-                self._on_refreshed,
+                lambda answer: self._on_refreshed(*answer),
                 partial(self._on_refresh_failed, url),
             )
         self.refresh_bar.setRange(0, self._refresh_total)
@@ -1065,7 +889,7 @@ class MainWindow(QMainWindow):
 
         self._on_refreshed(RefreshResult(url, False, error=message))
 
-    def _on_refreshed(self, result: RefreshResult) -> None:
+    def _on_refreshed(self, result: RefreshResult, status: str | None = None) -> None:
         self._refresh_batch.append(result)
         self.refresh_bar.setValue(len(self._refresh_batch))
         url = result.url
@@ -1073,14 +897,14 @@ class MainWindow(QMainWindow):
         self._subscribing.discard(url)
         if result.ok:
             if subscribing:
-                self._set_setting(_seen_key(url), time.time())
+                self._set_setting(seen_key(url), time.time())
             self.podcast_model.set_status(url, None)
-            self.podcast_model.set_status(url, self._status_text(url))
+            self.podcast_model.set_status(url, status)
             new = len(result.new_episodes)
             if new and not subscribing:
                 self.podcast_model.set_status(url, f"{new} new episode{'' if new == 1 else 's'}")
         else:
-            self.podcast_model.set_status(url, f"Failed: {_shorten(result.error or '', 60)}")
+            self.podcast_model.set_status(url, f"Failed: {shorten(result.error or '', 60)}")
         if len(self._refresh_batch) < self._refresh_total:
             return
         results, self._refresh_total = self._refresh_batch, 0
@@ -1092,14 +916,13 @@ class MainWindow(QMainWindow):
             if any(r.url == self._preferred_url and r.ok for r in results)
             else None
         )
-        self.reload_podcasts()
         if select is not None:
             self._preferred_url = None
-            self.select_podcast(select)
+        self.reload_podcasts(select=select)
         self._summarise(results)
         if len(results) >= 10:
             self.tasks.run(lambda library, _report: library.optimize())
-        self.refresh_finished.emit(results)
+        self.after_shown(lambda: self.refresh_finished.emit(results))
 
     def _summarise(self, results: list[RefreshResult]) -> None:
         failed = [r for r in results if not r.ok]
@@ -1157,7 +980,7 @@ class MainWindow(QMainWindow):
     def mark_selected_seen(self) -> None:
         podcast = self.current_podcast()
         if podcast is not None:
-            self._set_setting(_seen_key(podcast.url), time.time())
+            self._set_setting(seen_key(podcast.url), time.time())
             self._reload_episodes(podcast.url)
 
     @Slot()
@@ -1245,11 +1068,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _run_search(self) -> None:
-        text = self.search_box.text()
-        try:
-            hits = self.library.search(text, limit=SEARCH_LIMIT)
-        except LibraryError as exc:
-            self.show_message(str(exc))
+        self.browser.search(self.search_box.text())
+
+    @Slot(str, object)
+    def _on_search_done(self, text: str, hits: list[SearchHit]) -> None:
+        if text != self.search_box.text() or not text.strip():
             return
         self.search_model.set_items(hits)
         self.search_stack.set_empty(not hits, NO_RESULTS)
@@ -1260,14 +1083,16 @@ class MainWindow(QMainWindow):
             if count >= SEARCH_LIMIT
             else f"Search: {count} result{'' if count == 1 else 's'}"
         )
+        if self._focus_first_hit and hits:
+            self._focus_first_hit = False
+            self.search_view.setFocus()
+            self._select_row(self.search_view, self.search_model.index(0, 1))
 
     @Slot()
     def _on_search_return(self) -> None:
         self._search_timer.stop()
+        self._focus_first_hit = True
         self._run_search()
-        if self.search_model.rowCount():
-            self.search_view.setFocus()
-            self._select_row(self.search_view, self.search_model.index(0, 1))
 
     @Slot(QModelIndex)
     def _on_search_activated(self, index: QModelIndex) -> None:
@@ -1282,18 +1107,12 @@ class MainWindow(QMainWindow):
             return False
         if hit.start_ms is None:
             return True
-        episode = self.current_episode()
-        if episode is None or not self._can_play(episode):
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
             return False
-        self._claim(episode)
-        try:
-            if self.session.episode != episode:
-                self.session.set_episode(episode, self._chapters_for(episode))
-            self.session.resume(episode, hit.start_ms)
-        except PlaybackError as exc:
-            self.show_message(str(exc))
-            return False
-        return True
+        return self.playback.play(
+            podcast, episode, at_ms=hit.start_ms, chapters=self._chapters_for(episode)
+        )
 
     # --- chapter sources ----------------------------------------------------------------
 
@@ -1328,13 +1147,7 @@ class MainWindow(QMainWindow):
             return
         self._chapter_lists = lists
         sources = order(lists)
-        self.source_combo.blockSignals(True)
-        self.source_combo.clear()
-        for source in sources:
-            count = len(lists[source])
-            self.source_combo.addItem(f"{_SOURCE_SHORT.get(source, source)} ({count})", source)
-        self.source_combo.blockSignals(False)
-        self.source_combo.setVisible(len(sources) > 1)
+        self.episode_pane.show_sources(sources, {source: len(lists[source]) for source in sources})
         if sources:
             self._show_chapter_source(sources[0])
         self.chapters_gathered.emit(episode.guid)
@@ -1374,14 +1187,10 @@ class MainWindow(QMainWindow):
             self.source_combo.setCurrentIndex(index)
         if chapters == self.chapter_model.items():
             return
-        self.chapter_model.set_items(chapters, episode.duration_ms)
+        self.episode_pane.show_chapters(episode, chapters)
         self._show_skipped()
-        self.chapter_stack.set_empty(not chapters, NO_CHAPTERS)
-        self.chapters_caption.setText(_chapters_caption(chapters))
-        self.episode_info.setText(_episode_info(replace(episode, chapters=chapters)))
-        playing = self.session.episode
-        if playing is not None and playing.guid == episode.guid:
-            self.session.set_chapters(chapters)
+        podcast = self.current_podcast()
+        self.playback.set_chapters(podcast.url if podcast else "", episode.guid, chapters)
         self._show_current_chapter(scroll=False)
 
     # --- downloads ----------------------------------------------------------------------
@@ -1480,63 +1289,27 @@ class MainWindow(QMainWindow):
 
     def _show_download(self, episode: Episode | None) -> None:
         active = episode is not None and episode.guid in self._downloads
-        can = (
-            episode is not None
-            and not active
-            and not episode.local_path
-            and episode.audio_url is not None
-            and is_web_url(episode.audio_url)
-        )
-        self.download_button.setVisible(can)
-        self.download_bar.setVisible(active)
-        self.cancel_download_button.setVisible(active)
-        if active and episode is not None:
-            done, total = self._download_progress.get(episode.guid, (0, None))
-            if total:
-                self.download_bar.setRange(0, 1000)
-                self.download_bar.setValue(int(1000 * done / total))
-            else:
-                self.download_bar.setRange(0, 0)
+        progress = self._download_progress.get(episode.guid, (0, None)) if episode else (0, None)
+        self.episode_pane.show_download(episode, active, progress)
 
     # --- play state and settings ----------------------------------------------------------
 
     @Slot()
     def save_position(self) -> None:
-        """Save where the playing episode is (the timer calls this every few seconds)."""
-        key = self._playing_key
-        if key is None or self.player.source is None:
-            return
-        position = self.player.position()
-        if self.player.state in (PlayerState.PLAYING, PlayerState.PAUSED):
-            self._last_position = position
-        self._store_position(key, self._last_position)
-
-    def _store_position(self, key: tuple[str, str], position_ms: int) -> None:
-        url, guid = key
-        try:
-            self.library.set_position(guid, position_ms, podcast_url=url)
-        except LibraryError as exc:
-            log.info("Position of %s not saved: %s", guid, exc)
-            return
-        shown = self.current_podcast()
-        if shown is not None and shown.url == url:
-            old = self.episode_model.state(guid)
-            self.episode_model.set_state(guid, PlayState(position_ms, old.played, time.time()))
+        """Save where the playing episode is (the controller also does it every few seconds)."""
+        self.playback.save_position()
 
     def mark_played(self, episode: Episode, played: bool = True) -> None:
         """Mark ``episode`` of the shown podcast played (position back to 0) or unplayed."""
-        podcast = self.current_podcast()
-        url = self._owner.get(episode.guid) or (podcast.url if podcast else None)
-        if url is None:
-            return
-        try:
-            self.library.mark_played(episode.guid, played, podcast_url=url)
-            state = self.library.play_state(episode.guid, podcast_url=url)
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
-        if podcast is not None and podcast.url == url:
-            self.episode_model.set_state(episode.guid, state)
+        podcast = self._podcast_of(episode)
+        if podcast is not None:
+            self.playback.mark_played(podcast.url, episode.guid, played)
+
+    @Slot(str, str, object)
+    def _on_state_saved(self, url: str, guid: str, state: PlayState) -> None:
+        shown = self.current_podcast()
+        if shown is not None and shown.url == url:
+            self.episode_model.set_state(guid, state)
 
     def _set_setting(self, key: str, value: object) -> None:
         try:
@@ -1606,11 +1379,15 @@ class MainWindow(QMainWindow):
         if self.refresh_on_start_action.isChecked():
             self.refresh_all()
 
+    def cancel_work(self) -> None:
+        """Stop downloads (they resume later where they stopped)."""
+        for cancel in self._downloads.values():
+            cancel.set()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_position()
         self.save_settings()
-        for cancel in self._downloads.values():
-            cancel.set()
+        self.cancel_work()
         super().closeEvent(event)
 
     # --- listening: notes, skipping, podcast settings, sharing ----------------------------
@@ -1643,7 +1420,8 @@ class MainWindow(QMainWindow):
                     allow_images=prefs.allow_images,
                     duration_ms=episode.duration_ms,
                 )
-        if self._playing_key is not None and self._playing_key[0] == url:
+        key = self.playback.key()
+        if key is not None and key[0] == url:
             self._apply_playing_prefs(
                 None, playback=prefs.speed != old.speed or (prefs.volume != old.volume)
             )
@@ -1689,7 +1467,7 @@ class MainWindow(QMainWindow):
     def _apply_playing_prefs(self, _changed: object = None, playback: bool = True) -> None:
         """Skipped chapters, intro/outro, speed and volume of the playing episode's podcast."""
         episode = self.session.episode
-        key = self._playing_key
+        key = self.playback.key()
         prefs = self.podcast_prefs(key[0]) if key is not None else PodcastPrefs()
         guid = episode.guid if episode is not None else ""
         skipped = skipped_starts(self.session.chapters, prefs.rules, prefs.ticks_for(guid))
@@ -1722,16 +1500,12 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def seek_to(self, position_ms: int) -> None:
         """Play the shown episode from ``position_ms`` (int ms), loading it if needed."""
-        episode = self.current_episode()
-        if episode is None or not self._can_play(episode):
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or episode is None:
             return
-        self._claim(episode)
-        try:
-            if self.session.episode != episode:
-                self.session.set_episode(episode, self._chapters_for(episode))
-            self.session.resume(episode, position_ms)
-        except PlaybackError as exc:
-            self.show_message(str(exc))
+        if not self.playback.play(
+            podcast, episode, at_ms=position_ms, chapters=self._chapters_for(episode)
+        ):
             return
         self.statusBar().showMessage(f"Playing from {format_ms(position_ms)}", 3000)
 
@@ -1756,18 +1530,12 @@ class MainWindow(QMainWindow):
 
     def _show_artwork(self, url: str | None) -> None:
         self._artwork_url = url
-        image = self.artwork.image(url)
-        if image is None:
-            self.artwork_label.hide()
-            return
-        self.artwork_label.setPixmap(QPixmap.fromImage(image))
-        self.artwork_label.show()
+        self.episode_pane.show_artwork(self.artwork.image(url))
 
     @Slot(str, QImage)
     def _on_artwork(self, url: str, image: QImage) -> None:
         if url == self._artwork_url:
-            self.artwork_label.setPixmap(QPixmap.fromImage(image))
-            self.artwork_label.show()
+            self.episode_pane.show_artwork(image)
 
     @Slot(QPoint)
     def _chapter_context_menu(self, point: QPoint) -> None:
@@ -1850,22 +1618,21 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
         preferred = self._preferred_url
         present = preferred is not None and self.podcast_model.row_of(preferred) >= 0
-        self._show_stored(podcast.url, select=not present or podcast.url == preferred)
-        if path in self._autoplay:
-            self._autoplay.discard(path)
-            episode = self.current_episode()
-            if episode is not None and self._can_play(episode):
-                try:
-                    self.session.open(episode)
-                except PlaybackError as exc:
-                    self.show_message(str(exc))
+        autoplay = path in self._autoplay
+        self._autoplay.discard(path)
+        # A file the listener opened is shown and played, whatever else was selected.
+        self._show_stored(podcast.url, select=autoplay or not present or podcast.url == preferred)
+        if autoplay and podcast.episodes:
+            if preferred is not None and podcast.url != preferred:
+                self._preferred_url = None
+            self.playback.play(podcast, podcast.episodes[0], at_ms=0)
         count = len(podcast.episodes)
         log.info("Loaded %s: %d episodes", path, count)
         self.statusBar().showMessage(
             f"Loaded {podcast.title or path.name}: {count} episode{'' if count == 1 else 's'}",
             5000,
         )
-        self.podcast_loaded.emit(podcast)
+        self.after_shown(lambda: self.podcast_loaded.emit(podcast))
 
     @Slot(object, str)
     def _on_failed(self, path: Path, message: str) -> None:
@@ -1884,18 +1651,33 @@ class MainWindow(QMainWindow):
     def _on_podcast_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         podcast = current.data(Role.OBJECT)
         url = podcast.url if isinstance(podcast, Podcast) else None
-        episodes: Sequence[Episode] = ()
-        states: dict[str, PlayState] = {}
-        new: list[str] = []
-        if url is not None:
-            try:
-                episodes = self.library.episodes(url)
-                states = self.library.play_states(url)
-                seen = self.library.setting(_seen_key(url))
-                new = self.library.new_episodes(url, float(seen)) if seen is not None else []
-            except (LibraryError, TypeError, ValueError) as exc:
-                self.show_message(str(exc))
-        self.episode_model.set_items(episodes, states, new)
+        shown = self.episode_model.items()
+        if url is None or not shown or self._shown_url != url:
+            # Another podcast: its rows must not pass for this one's while they are read.
+            self.episode_model.set_items(())
+            self._show_episode(None)
+        self.browser.load_episodes(url)
+
+    @Slot(object)
+    def _on_episodes_loaded(self, listing: EpisodeList) -> None:
+        podcast = self.podcast_view.currentIndex().data(Role.OBJECT)
+        url = podcast.url if isinstance(podcast, Podcast) else ""
+        if listing.url != url:
+            return
+        if not listing.url:
+            self.episode_model.set_items(())
+            self.episodes_caption.setText("Episodes")
+            self.episode_stack.set_empty(True)
+            self._show_episode(None)
+            return
+        keep, self._want_guid = self._want_guid, None
+        if listing.prefs is not None:
+            self._prefs.setdefault(url, listing.prefs)
+        shown = self.current_episode()
+        keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
+        self._shown_url = url
+        episodes, new = listing.episodes, listing.new
+        self.episode_model.set_items(episodes, listing.states, new)
         count = len(episodes)
         self.episodes_caption.setText(
             f"Episodes ({count}, {len(new)} new)"
@@ -1907,8 +1689,9 @@ class MainWindow(QMainWindow):
         playing = self.session.episode
         self.episode_model.set_current_guid(playing.guid if playing is not None else None)
         self.episode_stack.set_empty(not episodes)
+        row = self.episode_model.row_of(keep) if keep is not None else -1
         if episodes:
-            self._select_row(self.episode_view, self.episode_model.index(0, 1))
+            self._select_row(self.episode_view, self.episode_model.index(max(row, 0), 1))
         else:
             self._show_episode(None)
 
@@ -1932,6 +1715,15 @@ class MainWindow(QMainWindow):
         self.chapter_activated.emit(episode, chapter)
         self.play_chapter(episode, index.row())
 
+    @Slot(object)
+    def _on_no_audio(self, episode: Episode) -> None:
+        self.show_message(
+            f"“{episode.title}” has no audio yet. Use “Locate audio…” above the chapters "
+            "to choose its file or web address.",
+            "info",
+        )
+        self.locate_button.setFocus()
+
     @Slot(str)
     def _on_player_error(self, message: str) -> None:
         log.warning("Playback error: %s", message)
@@ -1944,38 +1736,20 @@ class MainWindow(QMainWindow):
         if state is PlayerState.PLAYING and self.message_bar.kind() == "error":
             # An error about an earlier attempt is stale once something plays.
             self.message_bar.hide()
-        if state is PlayerState.PLAYING:
-            self._save_timer.start()
-        else:
-            self._save_timer.stop()
-            if state is PlayerState.PAUSED:
-                self.save_position()
-        if state is PlayerState.ENDED and episode is not None:
-            self._playing_key = None
-            self.mark_played(episode, True)
         self._show_current_chapter(scroll=state is PlayerState.PLAYING)
 
     @Slot(int)
     def _on_playing_chapter_changed(self, _index: int) -> None:
         self._show_current_chapter(scroll=True)
 
-    @Slot(int)
-    def _on_position(self, position_ms: int) -> None:
-        if self._playing_key is not None and self.player.state is not PlayerState.ENDED:
-            self._last_position = position_ms
-
     @Slot(object)
     def _on_playing_episode_changed(self, episode: object) -> None:
-        if self._playing_key is not None and self._last_position > 0:
-            self._store_position(self._playing_key, self._last_position)
-        self._last_position = 0
-        self._playing_key = None
         if isinstance(episode, Episode):
-            owner = self._owner.get(episode.guid)
-            if owner is None and self.current_podcast() is not None:
-                owner = self.current_podcast().url  # type: ignore[union-attr]
-            self._playing_key = (owner, episode.guid) if owner else None
-        self.episode_model.set_current_guid(episode.guid if isinstance(episode, Episode) else None)
+            self.episode_model.set_current_guid(episode.guid)
+            self.setWindowTitle(f"{episode.title} – {APP_NAME}")
+        else:
+            self.episode_model.set_current_guid(None)
+            self.setWindowTitle(APP_NAME)
         self._show_current_chapter(scroll=False)
 
     def _show_current_chapter(self, scroll: bool) -> None:
@@ -1989,20 +1763,6 @@ class MainWindow(QMainWindow):
             self.chapter_view.scrollTo(
                 self.chapter_model.index(row, 1), QAbstractItemView.ScrollHint.EnsureVisible
             )
-
-    def _can_play(self, episode: Episode) -> bool:
-        if self._playback_unavailable is not None:
-            self.show_message(f"Playback is not available: {self._playback_unavailable}")
-            return False
-        if episode.audio is None:
-            self.show_message(
-                f"“{episode.title}” has no audio yet. Use “Locate audio…” above the chapters "
-                "to choose its file or web address.",
-                "info",
-            )
-            self.locate_button.setFocus()
-            return False
-        return True
 
     def _reload_episodes(self, url: str, keep: str | None = None) -> None:
         """Read the shown podcast's episodes again (after a change), keeping the selection."""
@@ -2032,17 +1792,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        notes: list[Path] = []
-        for source in sources:
-            if isinstance(source, str) and not _is_audio_url(source):
-                self.subscribe(source)
-            elif isinstance(source, str):
-                self.open_url(source)
-            elif source.suffix.lower() in _audio_suffixes():
-                self.open_audio_file(source)
-            else:
-                notes.append(source)
-        self.load_sources(notes)
+        self.open_sources([str(source) for source in sources])
 
     @Slot(QModelIndex)
     def _on_link_activated(self, index: QModelIndex) -> None:
@@ -2053,68 +1803,25 @@ class MainWindow(QMainWindow):
     def _show_episode(self, episode: Episode | None) -> None:
         self._show_audio(episode)
         self._chapter_lists = {}
-        self.source_combo.clear()
-        self.source_combo.hide()
-        if episode is None:
-            self.episode_title.setText("")
-            self.episode_info.setText("")
-            self.chapter_model.set_items(())
-            self.link_model.set_items(())
-            self.chapter_stack.set_empty(True, NO_EPISODE if self.podcast_model.rowCount() else "")
-            self.link_stack.set_empty(True, "")
-            self.chapters_caption.setText("Chapters")
-            self.links_caption.setText("Links")
-            self.notes_tabs.setTabText(1, "Links")
-            self.notes_pane.set_notes(None)
-            self.artwork_label.hide()
-            self.prefs_button.setEnabled(False)
-            return
-        self.episode_title.setText(episode.title)
-        self.episode_info.setText(_episode_info(episode))
-        self.chapter_model.set_items(episode.chapters, episode.duration_ms)
-        self._show_skipped()
-        self.link_model.set_items(episode.links)
-        self.chapter_stack.set_empty(not episode.chapters, NO_CHAPTERS)
-        self.link_stack.set_empty(not episode.links, NO_LINKS)
-        self.chapters_caption.setText(_chapters_caption(episode.chapters))
-        self.links_caption.setText(f"Links ({len(episode.links)})" if episode.links else "Links")
-        self.notes_tabs.setTabText(1, f"Links ({len(episode.links)})" if episode.links else "Links")
         podcast = self.current_podcast()
         prefs = self.podcast_prefs(podcast.url) if podcast is not None else PodcastPrefs()
-        self.prefs_button.setEnabled(podcast is not None)
-        self.notes_pane.set_notes(
-            episode.description,
-            allow_images=prefs.allow_images,
-            duration_ms=episode.duration_ms,
+        self.episode_pane.show_episode(
+            episode, listed=self.podcast_model.rowCount() > 0, allow_images=prefs.allow_images
         )
+        if episode is None:
+            return
+        self._show_skipped()
         self._show_artwork(podcast.image if podcast is not None else None)
         self._show_current_chapter(scroll=True)
         self._gather_chapters(episode)
 
     def _show_audio(self, episode: Episode | None) -> None:
-        self.episode_actions.setVisible(episode is not None)
         self.locate_action.setEnabled(episode is not None)
+        self.episode_pane.show_audio(episode, playable=self._playback_unavailable is None)
         self._show_download(episode)
-        if episode is None:
-            return
-        has_audio = episode.audio is not None
-        self.play_episode_button.setVisible(has_audio)
-        self.play_episode_button.setEnabled(self._playback_unavailable is None)
-        self.locate_button.setVisible(not has_audio)
-        if has_audio:
-            self.audio_label.setText(display_name(episode.audio or ""))
-            self.audio_label.setToolTip(episode.audio or "")
-        else:
-            self.audio_label.setText("No audio yet: choose its file or web address to play it")
-            self.audio_label.setToolTip("")
 
     def _select_row(self, view: QAbstractItemView, index: QModelIndex) -> None:
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        view.selectionModel().setCurrentIndex(index, flags)
-        view.scrollTo(index)
+        select_row(view, index)
 
 
 def _refused_url_message(url: str) -> str:
@@ -2137,14 +1844,6 @@ def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
     return sources
 
 
-def _caption(text: str) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
 def _fetch_image(url: str) -> bytes:
     """A picture from the notes (worker thread); at most 5 MB."""
     from podplayer.core.fetch import fetch
@@ -2152,50 +1851,10 @@ def _fetch_image(url: str) -> bytes:
     return fetch(url, max_bytes=5 * 1024 * 1024, timeout_s=15).body
 
 
-def _section(caption: QWidget, body: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(caption)
-    layout.addWidget(body, 1)
-    return box
-
-
-def _episode_info(episode: Episode) -> str:
-    parts = []
-    if episode.number is not None:
-        parts.append(f"Episode {episode.number}")
-    if episode.published is not None:
-        parts.append(episode.published.strftime("%-d %B %Y"))
-    if episode.duration_ms is not None:
-        parts.append(format_ms(episode.duration_ms))
-    count = len(episode.chapters)
-    parts.append(f"{count} chapter{'' if count == 1 else 's'}" if count else "no chapters")
-    text = " · ".join(parts)
-    return text[:1].upper() + text[1:]
-
-
-def _chapters_caption(chapters: tuple[Chapter, ...]) -> str:
-    if not chapters:
-        return "Chapters"
-    source = _SOURCE_NAMES.get(chapters[0].source, chapters[0].source)
-    return f"Chapters ({len(chapters)}, from {source})"
-
-
-def _refresh_job(url: str, library: Library, _report: object) -> RefreshResult:
+def _refresh_job(url: str, library: Library, _report: object) -> tuple[RefreshResult, str | None]:
     from podplayer.core.chaptersources import refresh_with_sources
 
-    return refresh_with_sources(library, url)
-
-
-def _seen_key(url: str) -> str:
-    """The setting holding when the listener last caught up with a podcast (Unix s)."""
-    return f"seen {url}"
-
-
-def _is_audio_url(url: str) -> bool:
-    return Path(urlsplit(url).path).suffix.lower() in _audio_suffixes()
+    return refresh_with_sources(library, url), status_text(library, url)
 
 
 @cache
@@ -2208,8 +1867,3 @@ def _audio_suffixes() -> frozenset[str]:
 def _audio_filter() -> str:
     suffixes = " ".join(f"*{suffix}" for suffix in sorted(_audio_suffixes()))
     return f"Audio files ({suffixes});;All files (*)"
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -223,6 +223,14 @@ class EpisodeTableModel(_TableModel[Episode]):
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
+    def replace_episode(self, episode: Episode) -> None:
+        """Show ``episode`` in place of the row with its guid (e.g. audio located for it)."""
+        row = self.row_of(episode.guid)
+        if row < 0:
+            return
+        self._rows = (*self._rows[:row], episode, *self._rows[row + 1 :])
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
     def state(self, guid: str) -> PlayState:
         return self._states.get(guid, PlayState())
 

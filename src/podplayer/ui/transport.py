@@ -318,6 +318,7 @@ class TransportBar(QFrame):
         session.episode_changed.connect(self._on_episode_changed)
         session.chapters_changed.connect(self._on_chapters_changed)
 
+        self.set_skip_intervals(self.skip_back_ms, self.skip_forward_ms)
         self.set_speed(self.player.rate())
         self.volume_slider.setValue(self.player.volume())
         self.mute_action.setChecked(self.player.is_muted())
@@ -402,8 +403,8 @@ class TransportBar(QFrame):
         self.play_button.setMinimumSize(QSize(44, 44))
         self.previous_button = _tool_button(self.previous_action)
         self.next_button = _tool_button(self.next_action)
-        self.back_button = _tool_button(self.back_action, "−15")
-        self.forward_button = _tool_button(self.forward_action, "+30")
+        self.back_button = _tool_button(self.back_action, "")
+        self.forward_button = _tool_button(self.forward_action, "")
         bold = QFont(self.font())
         bold.setBold(True)
         for button in (self.back_button, self.forward_button):
@@ -564,9 +565,17 @@ class TransportBar(QFrame):
         self.skip_forward_ms = max(1000, int(forward_ms))
         back_s, forward_s = self.skip_back_ms // 1000, self.skip_forward_ms // 1000
         self.back_action.setText(f"Skip &back {back_s} s")
-        self.back_action.setToolTip(f"Skip back {back_s} seconds")
         self.forward_action.setText(f"Skip &forward {forward_s} s")
-        self.forward_action.setToolTip(f"Skip forward {forward_s} seconds")
+        for action, tip in (
+            (self.back_action, f"Skip back {back_s} seconds"),
+            (self.forward_action, f"Skip forward {forward_s} seconds"),
+        ):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
+            action.setStatusTip(tip)
+        # The buttons keep their short labels: the action's text change would replace them.
+        self.back_button.setText(f"−{back_s}")
+        self.forward_button.setText(f"+{forward_s}")
 
     @property
     def unavailable_reason(self) -> str | None:
@@ -574,18 +583,21 @@ class TransportBar(QFrame):
 
     @Slot()
     def toggle_play(self) -> None:
-        """Pause or resume what is loaded; with nothing loaded, open the session's episode or
-        ask the window for one (``play_requested``)."""
-        episode = self.session.episode
+        """Pause or resume what is loaded; with nothing loaded, ask the window to play
+        (``play_requested``: it continues the current episode or plays the selected one)."""
         if self.player.source is not None and self.player.state is not PlayerState.ERROR:
             self.player.toggle()
-        elif episode is not None and episode.audio is not None:
-            try:
-                self.session.open(episode, self.displayed_position())
-            except PlaybackError as exc:
-                self.error_occurred.emit(str(exc))
         else:
             self.play_requested.emit()
+
+    def set_volume(self, volume: int) -> None:
+        """Set the volume (0-100) as the slider does, so the slider shows it."""
+        self.volume_slider.setValue(max(0, min(100, int(volume))))
+
+    def show_position(self, ms: int) -> None:
+        """Show ``ms`` as the position while nothing is loaded (an episode to continue)."""
+        self._anchor(max(0, int(ms)))
+        self._refresh_position()
 
     @Slot()
     def faster(self) -> None:

@@ -1,19 +1,34 @@
-"""Small reusable widgets: the message bar, empty-state stacks and a two-line item delegate."""
+"""Small reusable widgets: the message bar, empty-state stacks, a two-line item delegate, and
+the helpers that build captions, sections and tables the same way everywhere."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -60,6 +75,30 @@ class MessageBar(QFrame):
         )
         self._label.setText(text)
         self.show()
+        self.raise_()
+        self._place()
+
+    def float_over(self, host: QWidget, margin: int = 8) -> None:
+        """Float over the top of ``host`` instead of taking room in a layout: a message that
+        comes and goes must not move the rows under the pointer."""
+        self.setParent(host)
+        self._margin = margin
+        host.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        host = self.parentWidget()
+        margin = getattr(self, "_margin", None)
+        if host is None or margin is None:
+            return
+        width = max(0, host.width() - 2 * margin)
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        self.setGeometry(margin, margin, width, max(height, self.sizeHint().height()))
 
 
 class EmptyStateStack(QStackedWidget):
@@ -146,3 +185,60 @@ class TwoLineDelegate(QStyledItemDelegate):
 def _elide(opt: QStyleOptionViewItem, text: str, width: int) -> str:
     metrics = opt.fontMetrics
     return str(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+
+
+def caption(text: str) -> QLabel:
+    """A bold label over a list."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def section(head: QWidget, body: QWidget) -> QWidget:
+    """``head`` above ``body``, no margins."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    layout.addWidget(head)
+    layout.addWidget(body, 1)
+    return box
+
+
+def table(model: QAbstractItemModel) -> QTableView:
+    """A read-only, row-selecting table over ``model`` with fixed-height rows."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setStretchLastSection(False)
+    return view
+
+
+def fit_column(view: QTableView, column: int, sample: str) -> None:
+    """Fixed width that fits ``sample`` (the widest text the column will hold) and its header."""
+    metrics = view.fontMetrics()
+    header = view.model().headerData(column, Qt.Orientation.Horizontal)
+    width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(str(header))) + 24
+    view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+    view.setColumnWidth(column, width)
+
+
+def select_row(view: QAbstractItemView, index: QModelIndex) -> None:
+    """Make ``index`` current and selected (its whole row) and scroll to it."""
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    view.selectionModel().setCurrentIndex(index, flags)
+    view.scrollTo(index)

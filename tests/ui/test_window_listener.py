@@ -1,0 +1,213 @@
+"""What a listener met in the window (issue 11), driven the way they did it: Locate audio then
+Space, a file opened on a first start, desktop arguments, a restart, labels and the title."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from httpserver import Loopback, Resource, loopback_server
+
+from podplayer.core import sources
+from podplayer.core.library import FILE_NAME, Library
+from podplayer.core.model import Chapter, Episode, Podcast
+from podplayer.core.paths import demo_audio, demo_notes
+from podplayer.playback.base import PlayerState
+from podplayer.playback.null import NullPlayer
+from podplayer.playback.session import PlaybackSession
+from podplayer.ui.entry import EntryKind, classify_entry
+from podplayer.ui.loader import DEMO_TITLE, SourceLoader
+from podplayer.ui.mainwindow import MainWindow
+
+SHOW_URL = "file:///show.txt"
+
+
+def show(audio: Path) -> Podcast:
+    chapters = tuple(Chapter(i * 10_000, f"Part {i + 1}") for i in range(6))
+    return Podcast(
+        url=SHOW_URL,
+        title="Show",
+        episodes=(
+            Episode("ep-2", 2, "With audio", duration_ms=60_000, local_path=str(audio),
+                    chapters=chapters),
+            Episode("ep-1", 1, "Other", duration_ms=60_000, local_path=str(audio),
+                    chapters=chapters),
+        ),
+    )  # fmt: skip
+
+
+class Rig:
+    def __init__(self, qtbot: Any, data: Path, load: Any, durations: dict[str, int]) -> None:
+        self.qtbot = qtbot
+        self.player = NullPlayer(duration_ms=60_000, durations=durations)
+        self.session = PlaybackSession(self.player)
+        self.library = Library(data / FILE_NAME)
+        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.library)
+        qtbot.addWidget(self.window)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+        self.window.activateWindow()
+
+    def load(self, path: Path = Path("show.txt")) -> None:
+        with self.qtbot.waitSignal(self.window.podcast_loaded, timeout=5000):
+            self.window.load_sources([path])
+
+    def space(self) -> None:
+        self.qtbot.keyClick(self.window, Qt.Key.Key_Space)
+
+    def wait(self, state: PlayerState) -> None:
+        self.qtbot.waitUntil(lambda: self.player.state is state, timeout=3000)
+
+    def close(self) -> None:
+        self.window.close()
+        self.window.tasks.wait(5000)
+        self.library.close()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    old, new = tmp_path / "old.mp3", tmp_path / "new.mp3"
+    old.write_bytes(b"ID3 old")
+    new.write_bytes(b"ID3 new")
+    return old, new
+
+
+@pytest.fixture
+def rig(qtbot: Any, tmp_path: Path, files: tuple[Path, Path]) -> Iterator[Rig]:
+    old, new = files
+    durations = {str(old.resolve()): 60_000, str(new.resolve()): 90_000}
+    r = Rig(qtbot, tmp_path / "data", lambda _p: show(old), durations)
+    yield r
+    r.window.tasks.wait(5000)
+
+
+def test_locate_audio_on_a_paused_episode_then_space_plays_the_new_file(
+    rig: Rig, files: tuple[Path, Path]
+) -> None:
+    _old, new = files
+    rig.load()
+    rig.window.play_chapter(rig.window.current_episode(), 2)  # type: ignore[arg-type]
+    rig.wait(PlayerState.PLAYING)
+    rig.player.advance(3_000)
+    rig.space()
+    rig.wait(PlayerState.PAUSED)
+    assert rig.window.attach_audio(str(new))
+    rig.space()
+    rig.wait(PlayerState.PLAYING)
+    assert rig.player.source == str(new.resolve())
+    assert rig.player.duration() == 90_000
+    assert rig.window.transport.remaining_label.text().startswith("-1:")
+    assert abs(rig.player.position() - 23_000) < 1000
+    # One chapter marked as playing: the one at the position, in the new file.
+    assert rig.window.chapter_model.current_row == 2
+
+
+def test_on_a_first_start_an_opened_file_plays_not_the_selected_demo(rig: Rig) -> None:
+    tagged = Path(__file__).resolve().parents[1] / "data" / "tags" / "id3-chap-ctoc.mp3"
+    with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):
+        rig.window.load_demo(demo_notes(), demo_audio())
+    assert rig.window.current_podcast().title == DEMO_TITLE  # type: ignore[union-attr]
+    with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):
+        rig.window.open_sources([tagged.as_uri()])
+    rig.wait(PlayerState.PLAYING)
+    assert rig.player.loaded == [str(tagged)]
+    assert rig.window.current_episode().local_path == str(tagged)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("given", "kind", "target"),
+    [
+        ("file:///tmp/x.mp3", EntryKind.AUDIO_FILE, "/tmp/x.mp3"),
+        ("file:///tmp/My%20Show.opml", EntryKind.OPML, "/tmp/My Show.opml"),
+        ("/tmp/notes.txt", EntryKind.DOCUMENT, "/tmp/notes.txt"),
+        ("feed://host/feed.xml", EntryKind.FEED, "http://host/feed.xml"),
+        ("feed:https://host/feed.xml", EntryKind.FEED, "https://host/feed.xml"),
+        ("podcast://host/feed.xml", EntryKind.FEED, "http://host/feed.xml"),
+        ("itpc://host/show.mp3", EntryKind.FEED, "http://host/show.mp3"),
+        ("https://host/ep.mp3", EntryKind.AUDIO_URL, "https://host/ep.mp3"),
+        ("https://host/rss", EntryKind.FEED, "https://host/rss"),
+        ("javascript:alert(1)", EntryKind.REFUSED, "javascript:alert(1)"),
+    ],
+)
+def test_desktop_arguments_are_read_as_a_file_manager_and_browser_mean_them(
+    given: str, kind: EntryKind, target: str
+) -> None:
+    entry = classify_entry(given)
+    assert (entry.kind, entry.target) == (kind, target)
+
+
+def test_a_feed_scheme_argument_subscribes(rig: Rig) -> None:
+    with loopback_server() as server:
+        url = server.add("/a.xml", Resource(_feed(server)))
+        rig.window.loader.load_function = lambda p: sources.load(str(p))
+        with rig.qtbot.waitSignal(rig.window.refresh_finished, timeout=15_000) as blocker:
+            rig.window.open_sources(["feed://" + url.removeprefix("http://")])
+        assert [r.ok for r in blocker.args[0]] == [True]
+        assert rig.window.current_podcast().url == url  # type: ignore[union-attr]
+
+
+def _feed(server: Loopback) -> bytes:
+    base = server.url("")
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Alpha</title>'
+        f'<item><title>One</title><guid>a-1</guid><enclosure url="{base}/1.mp3" '
+        'type="audio/mpeg" length="1"/></item></channel></rss>'
+    ).encode()
+
+
+def test_open_uri_of_a_local_document_is_refused(rig: Rig, tmp_path: Path) -> None:
+    from podplayer.ui.entry import OPEN_URI_KINDS
+
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    rig.window.open_sources([secret.as_uri()], OPEN_URI_KINDS)
+    assert "only web addresses and audio files" in rig.window.message_bar.text()
+    assert not rig.window.loader.busy
+    assert rig.library.podcasts() == []
+
+
+def test_after_a_restart_space_continues_the_last_episode_where_it_stopped(
+    qtbot: Any, rig: Rig, tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    old, _new = files
+    rig.load()
+    rig.window.select_episode("ep-1")
+    rig.window.play_selected_episode()
+    rig.wait(PlayerState.PLAYING)
+    rig.player.advance(17_000)
+    rig.close()
+
+    again = Rig(qtbot, tmp_path / "data", lambda _p: show(old), {})
+    with qtbot.waitSignal(again.window.playback.restored, timeout=5000):
+        again.window.playback.restore()
+    assert again.window.transport.chapter_title.text() != "Nothing playing"
+    assert again.window.transport.elapsed_label.text() == "0:17"
+    again.space()
+    again.wait(PlayerState.PLAYING)
+    assert again.player.source == str(old.resolve())
+    assert abs(again.player.position() - 17_000) < 1000
+    assert again.session.episode.guid == "ep-1"  # type: ignore[union-attr]
+    assert "Other" in again.window.windowTitle()
+    again.close()
+
+
+def test_skip_buttons_read_the_same_before_and_after_settings(rig: Rig) -> None:
+    bar = rig.window.transport
+    first = (bar.back_button.text(), bar.forward_button.text())
+    bar.set_skip_intervals(10_000, 30_000)
+    assert first == ("−15", "+30")
+    assert (bar.back_button.text(), bar.forward_button.text()) == ("−10", "+30")
+
+
+def test_the_title_says_what_plays(rig: Rig) -> None:
+    rig.load()
+    assert rig.window.windowTitle() == "podplayer"
+    rig.window.play_selected_episode()
+    rig.wait(PlayerState.PLAYING)
+    assert rig.window.windowTitle().startswith("With audio")
