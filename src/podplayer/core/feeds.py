@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, ClassVar
-from urllib.parse import urlparse, urlsplit
+from urllib.parse import urljoin, urlparse, urlsplit
 from xml.sax import SAXException
 from xml.sax.handler import feature_external_ges, feature_external_pes
 
@@ -41,6 +41,7 @@ from podplayer.core.model import (
     Episode,
     Link,
     Podcast,
+    TranscriptRef,
     split_number,
     with_source,
 )
@@ -113,6 +114,13 @@ class _PscChapter(podcastparser.Target):  # type: ignore[misc]
 
     def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
         handler.episodes[-1].setdefault("_psc", []).append(dict(attrs))
+
+
+class _Transcript(podcastparser.Target):  # type: ignore[misc]
+    """Every ``podcast:transcript`` of an item, its attributes as written."""
+
+    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
+        handler.episodes[-1].setdefault("_transcripts", []).append(dict(attrs))
 
 
 class _Duration(podcastparser.Target):  # type: ignore[misc]
@@ -282,6 +290,7 @@ def _build_mapping() -> dict[str, Any]:
         mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
         mapping[f"{root}/itunes:duration"] = _Duration()
         mapping[f"{root}/podcast:chapters"] = podcastparser.EpisodeAttrFromUrl("chapters_json_url")
+        mapping[f"{root}/podcast:transcript"] = _Transcript()
     mapping["rss/channel/item/link"] = _ItemLink("link")
     mapping["atom:feed/atom:entry/atom:summary"] = podcastparser.EpisodeAttr(
         "description", podcastparser.squash_whitespace_not_nl, overwrite=False
@@ -398,6 +407,37 @@ def _audio_url(enclosures: list[dict[str, Any]], allow_file: bool) -> str | None
     return str(usable[0]["url"]) if usable else None
 
 
+def _web_link(raw: Any, base: str) -> str | None:
+    """``raw`` resolved against the feed's URL, when that gives an http(s) URL; else None."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        url = urljoin(base, raw.strip())
+    except ValueError:
+        return None
+    return url if _scheme(url) in ("http", "https") else None
+
+
+def _transcripts(found: list[dict[str, str]], base: str) -> tuple[TranscriptRef, ...]:
+    refs = []
+    for attrs in found[:_MAX_TRANSCRIPTS]:
+        url = _web_link(attrs.get("url"), base)
+        if url is None:
+            continue
+        refs.append(
+            TranscriptRef(
+                url=url,
+                type=(attrs.get("type") or "").strip().lower(),
+                language=(attrs.get("language") or "").strip() or None,
+                rel=(attrs.get("rel") or "").strip() or None,
+            )
+        )
+    return tuple(refs)
+
+
+_MAX_TRANSCRIPTS = 32
+
+
 def _published(timestamp: Any) -> datetime | None:
     if not timestamp:
         return None
@@ -412,7 +452,7 @@ _SHOWNOTES_ONLY = {ChapterSource.SHOWNOTES}
 
 
 def _episode(
-    entry: dict[str, Any], allow_file: bool, shownotes: bool
+    entry: dict[str, Any], allow_file: bool, shownotes: bool, base: str
 ) -> tuple[Episode, str | None, dict[str, tuple[Chapter, ...]]]:
     title_number, title = split_number(str(entry.get("title", "")))
     number = entry.get("number") if isinstance(entry.get("number"), int) else title_number
@@ -433,6 +473,7 @@ def _episode(
             notes_chapters = with_source(notes_chapters, ChapterSource.SHOWNOTES)
         sources[ChapterSource.SHOWNOTES] = notes_chapters
     chapters = psc or sources.get(ChapterSource.SHOWNOTES, ())
+    json_url = _web_link(entry.get("chapters_json_url"), base)
     episode = Episode(
         guid=str(entry["guid"]),
         number=number,
@@ -443,9 +484,10 @@ def _episode(
         description=description.strip(),
         chapters=chapters,
         links=links,
+        chapters_url=json_url,
+        transcripts=_transcripts(entry.get("_transcripts", ()), base),
     )
-    json_url = entry.get("chapters_json_url")
-    return episode, (str(json_url) if json_url else None), sources
+    return episode, json_url, sources
 
 
 def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> FeedInfo:
@@ -485,7 +527,7 @@ def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> 
     urls: dict[str, str] = {}
     sources: dict[str, Mapping[str, tuple[Chapter, ...]]] = {}
     for entry in data.get("episodes", []):
-        episode, json_url, found = _episode(entry, allow_file, shownotes)
+        episode, json_url, found = _episode(entry, allow_file, shownotes, url)
         episodes.append(episode)
         if json_url:
             urls[episode.guid] = json_url
