@@ -26,3 +26,17 @@ class FetchError(PodplayerError):
 
 class LibraryError(PodplayerError):
     """The library database could not be read or written."""
+
+
+class LibraryBusyError(LibraryError):
+    """Another program holds the library locked: it is busy, not damaged, and left alone."""
+
+
+class LibraryReadOnlyError(LibraryError):
+    """The library can't be written (read-only file or folder, full disk); podplayer goes on
+    without saving. ``first`` is True on the error that first tells it, False on later writes
+    refused for the same reason (tell the listener once)."""
+
+    def __init__(self, message: str, *, first: bool = True) -> None:
+        super().__init__(message)
+        self.first = first
