@@ -24,6 +24,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any, BinaryIO, ClassVar
 from urllib.parse import urljoin, urlparse, urlsplit
 from xml.sax import SAXException
@@ -49,7 +50,16 @@ from podplayer.core.shownotes import parse_shownotes
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FeedInfo", "chapter_urls", "looks_like_feed", "parse_feed", "read_feed", "split_number"]
+__all__ = [
+    "FeedInfo",
+    "FeedLink",
+    "chapter_urls",
+    "discover_feeds",
+    "looks_like_feed",
+    "parse_feed",
+    "read_feed",
+    "split_number",
+]
 
 _PODCAST_NS_EXTRA = {
     # The namespace URI the Podcast Index publishes today; podcastparser knows only the old one.
@@ -554,3 +564,64 @@ def chapter_urls(stream: BinaryIO | bytes, url: str) -> dict[str, str]:
     Parses the whole feed; when the Podcast is needed too, call :func:`read_feed` once.
     """
     return dict(read_feed(stream, url).chapter_urls)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed a web page names (``<link rel="alternate">``): absolute ``url``, ``title`` as the
+    page gives it (may be empty), ``type`` (``application/rss+xml``, ``application/atom+xml``)."""
+
+    url: str
+    title: str
+    type: str
+
+
+_FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/x-rss+xml", "application/feed+xml"}
+)
+_MAX_PAGE_BYTES = 2 * 1024 * 1024
+_MAX_FEED_LINKS = 20
+
+
+class _FeedLinkFinder(HTMLParser):
+    """Collects ``<link rel="alternate" type="...rss/atom...">``; stops at ``<body>``."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base = base
+        self.found: list[FeedLink] = []
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.done = True
+        if tag != "link" or self.done or len(self.found) >= _MAX_FEED_LINKS:
+            return
+        values = {k.lower(): (v or "").strip() for k, v in attrs}
+        kind = values.get("type", "").lower().split(";")[0].strip()
+        if "alternate" not in values.get("rel", "").lower().split() or kind not in _FEED_TYPES:
+            return
+        url = _web_link(values.get("href"), self.base)
+        if url is not None and all(link.url != url for link in self.found):
+            self.found.append(FeedLink(url, values.get("title", ""), kind))
+
+
+def discover_feeds(page: bytes, url: str) -> tuple[FeedLink, ...]:
+    """The RSS/Atom feeds a web page names in its head, in page order, each URL once.
+
+    ``url`` is the page's address (relative links resolve against it). Only the first 2 MB
+    are read and at most 20 feeds kept; anything but http(s) feed URLs is ignored. Never
+    raises for bad HTML (it finds nothing).
+
+    >>> page = b'<link rel="alternate" type="application/rss+xml" title="MP3" href="/mp3.xml">'
+    >>> discover_feeds(page, "https://example.org/show/")
+    (FeedLink(url='https://example.org/mp3.xml', title='MP3', type='application/rss+xml'),)
+    """
+    finder = _FeedLinkFinder(url)
+    text = page[:_MAX_PAGE_BYTES].decode("utf-8", errors="replace")
+    # Fed in pieces so that the finder stops reading once the head is over.
+    for start in range(0, len(text), 65536):
+        finder.feed(text[start : start + 65536])
+        if finder.done:
+            break
+    return tuple(finder.found)
