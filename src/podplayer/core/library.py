@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from podplayer.core.chapters.merge import rank
+from podplayer.core.downloads import delete_download_files
 from podplayer.core.errors import LibraryBusyError, LibraryError, LibraryReadOnlyError
 from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, TranscriptRef
 from podplayer.core.skiprules import PodcastPrefs, normalise_rules
@@ -1091,7 +1092,23 @@ class Library:
             conn.execute("DELETE FROM feed_status WHERE url = ?", (url,))
         if delete_downloads:
             for path in files:
-                remove_file(Path(path))
+                delete_download_files(Path(path))
+        return True
+
+    def delete_download(self, guid: str, *, podcast_url: str | None = None) -> bool:
+        """Delete an episode's downloaded file (with any unfinished part) and forget it; the
+        episode plays from the web again. Returns False when it had no download. Raises
+        LibraryError."""
+        episode_id = self._episode_id(guid, podcast_url)
+        with self._write("forget the download") as conn:
+            row = conn.execute(
+                "SELECT source FROM attachments WHERE episode_id = ? AND kind = 'download'",
+                (episode_id,),
+            ).fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM attachments WHERE episode_id = ?", (episode_id,))
+        delete_download_files(Path(row[0]))
         return True
 
     def downloads(self, podcast_url: str) -> dict[str, str]:
@@ -1601,20 +1618,6 @@ def _with_source(chapter: Chapter, source: str) -> Chapter:
     return Chapter(
         chapter.start_ms, chapter.title, chapter.end_ms, chapter.url, chapter.image, source
     )
-
-
-def remove_file(path: Path) -> bool:
-    """Delete a downloaded file and its unfinished ``.part``; False (logged) when it can't be."""
-    ok = True
-    for target in (path, path.with_name(path.name + ".part")):
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            log.warning("Could not delete %s: %s", target, exc)
-            ok = False
-    return ok
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
