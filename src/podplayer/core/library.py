@@ -20,6 +20,7 @@ All positions and durations are int milliseconds; times of day are Unix seconds 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ import os
 import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,10 +63,10 @@ _KEPT_SOURCES: tuple[str, ...] = (str(ChapterSource.TAGS), str(ChapterSource.USE
 #: The place of a chapter source in the one precedence table (chapters/merge.py): lower wins.
 chapter_rank = rank
 
-# FTS rowids pack the episode id and the chapter's place: the episode's own row has 0 in the
-# low bits, chapter i has i + 1. A range delete then drops an episode's rows without a scan.
-_ROW_BITS = 12
-_MAX_INDEXED_CHAPTERS = (1 << _ROW_BITS) - 2
+# One search row per episode, its rowid the episode's id: titles, notes, podcast title and the
+# titles of every chapter of every source (one per line). Deleting by rowid is cheap; a range
+# delete on an FTS5 table is not.
+_MAX_INDEXED_CHAPTERS = 5000
 
 _SCHEMA_1 = """
 CREATE TABLE podcasts (
@@ -183,7 +185,7 @@ CREATE TABLE chapter_ticks (
 ALTER TABLE feed_status ADD COLUMN failing_since REAL;
 DROP TABLE search;
 CREATE VIRTUAL TABLE search USING fts5(
-    title, body, podcast, start_ms UNINDEXED,
+    title, body, podcast, chapters,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 """
@@ -375,7 +377,7 @@ _INSERT_CHAPTER = (
     "image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_INDEX_ROW = (
-    "INSERT INTO search (rowid, title, body, podcast, start_ms) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO search (rowid, title, body, podcast, chapters) VALUES (?, ?, ?, ?, ?)"
 )
 
 
@@ -402,39 +404,45 @@ def _chapter_rows(episode_id: int, chapters: Iterable[Chapter]) -> list[tuple[An
 
 
 def _delete_index_rows(conn: sqlite3.Connection, episode_ids: Iterable[int]) -> None:
-    conn.executemany(
-        "DELETE FROM search WHERE rowid BETWEEN ? AND ?",
-        [(i << _ROW_BITS, (i << _ROW_BITS) + (1 << _ROW_BITS) - 1) for i in episode_ids],
-    )
+    conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in episode_ids])
 
 
-def _index_rows(
+IndexRow = tuple[int, str, str, str, str]
+
+
+def _index_row(
     episode_id: int,
     title: str,
     description: str,
     podcast_title: str,
-    chapters: Iterable[tuple[int, str]],
-) -> list[tuple[int, str, str, str, int | None]]:
-    """The search rows of one episode: its own (title, notes, podcast) and one per chapter.
+    chapter_titles: Iterable[str],
+) -> IndexRow:
+    """The search row of one episode: title, notes text, podcast title and its chapters'
+    titles (every source; a title given by several sources once; at most
+    _MAX_INDEXED_CHAPTERS)."""
+    seen: dict[str, None] = {}
+    for chapter_title in chapter_titles:
+        text = chapter_title.strip()
+        if text:
+            seen.setdefault(text, None)
+            if len(seen) >= _MAX_INDEXED_CHAPTERS:
+                break
+    return (episode_id, title, _notes_text(description), podcast_title, "\n".join(seen))
 
-    ``chapters`` (start ms, title) of every source, best source first; a chapter another
-    source already gave (same title, same second) is indexed once, and at most
-    _MAX_INDEXED_CHAPTERS are.
-    """
-    low = episode_id << _ROW_BITS
-    rows: list[tuple[int, str, str, str, int | None]] = [
-        (low, title, _notes_text(description), podcast_title, None)
-    ]
-    seen: set[tuple[str, int]] = set()
-    for start, chapter_title in chapters:
-        key = (chapter_title.casefold(), start // 1000)
-        if key in seen or not chapter_title.strip():
-            continue
-        seen.add(key)
-        rows.append((low + len(rows), chapter_title, "", "", start))
-        if len(rows) > _MAX_INDEXED_CHAPTERS:
-            break
-    return rows
+
+def _kept_titles(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[str]]:
+    """Chapter titles of the lists a refresh keeps, by episode id."""
+    found: dict[int, list[str]] = {}
+    kept = ",".join("?" * len(_KEPT_SOURCES))
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for episode_id, title in conn.execute(
+            f"SELECT episode_id, title FROM chapters WHERE episode_id IN ({marks}) "
+            f"AND source IN ({kept}) ORDER BY episode_id, source, idx",
+            (*chunk, *_KEPT_SOURCES),
+        ):
+            found.setdefault(episode_id, []).append(title)
+    return found
 
 
 class _EpisodeStore:
@@ -491,24 +499,23 @@ class _EpisodeStore:
         conn.executemany("UPDATE episodes SET seq = ? WHERE id = ?", moved)
         self._replace_feed_rows(changed)
         self._insert_rows(added, changed)
-        # Added episodes are indexed from what is in hand; changed ones from the store, which
-        # also holds the chapter lists a refresh keeps (tags, the listener's own).
-        rows = []
-        for episode_id, episode in added:
-            chapters = sorted(episode.chapters, key=lambda c: rank(c.source))
-            rows.extend(
-                _index_rows(
+        # Indexed from what is in hand, plus the chapter lists a refresh keeps (the file's
+        # tags, the listener's own) of changed episodes, which only the store has.
+        kept = _kept_titles(conn, [episode_id for episode_id, _ in changed])
+        _delete_index_rows(conn, (episode_id for episode_id, _ in changed))
+        conn.executemany(
+            _INSERT_INDEX_ROW,
+            [
+                _index_row(
                     episode_id,
                     episode.title,
                     episode.description,
                     self.podcast_title,
-                    [(c.start_ms, c.title) for c in chapters],
+                    [*kept.get(episode_id, ()), *(c.title for c in episode.chapters)],
                 )
-            )
-        conn.executemany(_INSERT_INDEX_ROW, rows)
-        for chunk in _chunks([episode_id for episode_id, _ in changed]):
-            marks = ",".join("?" * len(chunk))
-            Library._reindex(conn, f"WHERE e.id IN ({marks})", tuple(chunk))
+                for episode_id, episode in (*added, *changed)
+            ],
+        )
 
     def _replace_feed_rows(self, changed: list[tuple[int, Episode]]) -> None:
         ids = [(episode_id,) for episode_id, _ in changed]
@@ -570,6 +577,32 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def _notes_text(description: str) -> str:
     # A rough tag strip is enough for indexing; what is shown comes from the real converter.
     return _TAG.sub(" ", description) if "<" in description else description
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics, as the index's tokenizer compares words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _terms(text: str) -> list[str]:
+    return _WORD.findall(_folded(text))
+
+
+def _holds(text: str, terms: list[str]) -> bool:
+    """Whether ``text`` has every word of ``terms``, the last one as a prefix.
+
+    >>> _holds("Rust and cxx", ["cx"]), _holds("Rust and cxx", ["rust", "c"])
+    (True, True)
+    >>> _holds("Café talk", ["cafe"]), _holds("Intro", ["outro"])
+    (True, False)
+    """
+    if not terms:
+        return False
+    words = _WORD.findall(_folded(text))
+    *whole, last = terms
+    present = set(words)
+    return all(t in present for t in whole) and any(w.startswith(last) for w in words)
 
 
 def _fts_query(text: str) -> str | None:
@@ -867,25 +900,23 @@ class Library:
             params,
         ).fetchall()
         ids = [r[0] for r in rows]
-        chapters: dict[int, list[tuple[str, int, int, str]]] = {}
+        chapters: dict[int, list[tuple[str, int, str]]] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for episode_id, source, idx, start, title in conn.execute(
-                "SELECT episode_id, source, idx, start_ms, title FROM chapters "
+            for episode_id, source, idx, title in conn.execute(
+                "SELECT episode_id, source, idx, title FROM chapters "
                 f"WHERE episode_id IN ({marks})",
                 chunk,
             ):
-                chapters.setdefault(episode_id, []).append((source, idx, start, title))
+                chapters.setdefault(episode_id, []).append((source, idx, title))
         _delete_index_rows(conn, ids)
-        fts: list[tuple[int, str, str, str, int | None]] = []
+        index = []
         for episode_id, title, description, podcast_title in rows:
             found = sorted(chapters.get(episode_id, ()), key=lambda c: (rank(c[0]), c[0], c[1]))
-            fts.extend(
-                _index_rows(
-                    episode_id, title, description, podcast_title, [(c[2], c[3]) for c in found]
-                )
+            index.append(
+                _index_row(episode_id, title, description, podcast_title, [c[2] for c in found])
             )
-        conn.executemany(_INSERT_INDEX_ROW, fts)
+        conn.executemany(_INSERT_INDEX_ROW, index)
 
     def _reindex_all(self) -> None:
         self._reindex(self._conn, "", ())
@@ -1441,53 +1472,79 @@ class Library:
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Episodes and chapters matching every word of ``text`` (the last word as a prefix).
 
-        Titles, show notes and every chapter of every source are searched. Ranked (BM25,
-        titles weigh more than notes) among at most :data:`SEARCH_CAP` matches, the newest
-        first, so a one-letter or very common word costs no more than a rare one; best first.
-        Empty text gives no hits. Raises LibraryError.
+        Titles, show notes and every chapter of every source are searched. Episodes are ranked
+        (BM25: titles weigh most, then chapters, podcast titles and notes) among at most
+        :data:`SEARCH_CAP` matching episodes, the newest first, so a one-letter or very common
+        word costs no more than a rare one. Each matching episode gives its chapters whose
+        title holds every word (in their order) and then itself when its title or notes hold them
+        or no single chapter does; best first, at most ``limit`` hits. Empty text gives no
+        hits. Raises LibraryError.
         """
         query = _fts_query(text)
+        terms = _terms(text)
         if query is None or limit <= 0:
             return []
         try:
-            hits = self._conn.execute(
-                "SELECT rowid, title, start_ms, score FROM (SELECT rowid, title, start_ms, "
-                "bm25(search, 10.0, 1.0, 3.0) AS score FROM search WHERE search MATCH ? "
-                "ORDER BY rowid DESC LIMIT ?) ORDER BY score, rowid DESC LIMIT ?",
+            ranked = self._conn.execute(
+                "SELECT rowid, score FROM (SELECT rowid, bm25(search, 10.0, 1.0, 3.0, 5.0) "
+                "AS score FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                "ORDER BY score, rowid DESC LIMIT ?",
                 (query, SEARCH_CAP, limit),
             ).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"Could not search the library: {exc}") from None
-        ids = sorted({rowid >> _ROW_BITS for rowid, *_ in hits})
-        episodes: dict[int, tuple[str, str, str, str]] = {}
+        ids = [rowid for rowid, _ in ranked]
+        episodes = self._hit_episodes(ids)
+        chapters = self._hit_chapters(ids)
+        result: list[SearchHit] = []
+        for episode_id, score in ranked:
+            found = episodes.get(episode_id)
+            if found is None:
+                continue
+            guid, title, description, podcast_title, podcast_url = found
+            matching = [(s, t) for s, t in chapters.get(episode_id, ()) if _holds(t, terms)]
+            hit = functools.partial(
+                SearchHit, podcast_title, title, guid, score=-float(score), podcast_url=podcast_url
+            )
+            # The chapters first: a chapter says where in the episode the words are.
+            result.extend(hit(chapter, start) for start, chapter in matching)
+            if not matching or _holds(title, terms) or _holds(_notes_text(description), terms):
+                result.append(hit(None, None))
+        return result[:limit]
+
+    def _hit_episodes(self, ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
+        found: dict[int, tuple[str, str, str, str, str]] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for episode_id, *values in self._read(
-                "SELECT e.id, e.guid, e.title, p.title, p.url FROM episodes e "
+            for row in self._read(
+                "SELECT e.id, e.guid, e.title, e.description, p.title, p.url FROM episodes e "
                 f"JOIN podcasts p ON p.id = e.podcast_id WHERE e.id IN ({marks})",
                 chunk,
             ):
-                episodes[episode_id] = tuple(values)
-        result = []
-        mask = (1 << _ROW_BITS) - 1
-        for rowid, title, start, score in hits:
-            found = episodes.get(rowid >> _ROW_BITS)
-            if found is None:
-                continue
-            guid, episode_title, podcast_title, podcast_url = found
-            chapter = title if rowid & mask else None
-            result.append(
-                SearchHit(
-                    podcast_title,
-                    episode_title,
-                    guid,
-                    chapter,
-                    None if chapter is None else int(start),
-                    -float(score),
-                    podcast_url,
-                )
-            )
-        return result
+                found[row[0]] = (row[1], row[2], row[3], row[4], row[5])
+        return found
+
+    def _hit_chapters(self, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        """Each episode's chapters (start ms, title) of every source, best source first, a
+        chapter that several sources give (same title, same second) once."""
+        rows: dict[int, list[tuple[str, int, int, str]]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._read(
+                "SELECT episode_id, source, idx, start_ms, title FROM chapters "
+                f"WHERE episode_id IN ({marks})",
+                chunk,
+            ):
+                rows.setdefault(row[0], []).append((row[1], row[2], row[3], row[4]))
+        found: dict[int, list[tuple[int, str]]] = {}
+        for episode_id, chapters in rows.items():
+            seen: set[tuple[str, int]] = set()
+            for _source, _idx, start, title in sorted(chapters, key=lambda c: (rank(c[0]), c[1])):
+                key = (title.casefold(), start // 1000)
+                if key not in seen:
+                    seen.add(key)
+                    found.setdefault(episode_id, []).append((int(start), title))
+        return found
 
 
 #: The most matches a search ranks: past it, the newest matches are ranked and the rest are not.
