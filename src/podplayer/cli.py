@@ -158,9 +158,19 @@ def _import_one(library: Library, source: str) -> str:
     source = sources.normalize(source)
     if is_web_url(source):
         result = refresh_feed(library, source)
+        if result.choices:
+            listed = "; ".join(f"{c.title or c.type}: {c.url}" for c in result.choices)
+            raise ParseError(f"{result.error} Nothing was added. Its feeds: {listed}")
+        if (
+            not result.ok
+            and not result.subscribed
+            and "Nothing was added" not in (result.error or "")
+        ):
+            raise FetchError(f"{result.error} Nothing was added.")
         if not result.ok:
             raise FetchError(result.error or f"Could not subscribe to {source}")
-        return f"subscribed to {result.title or source}"
+        added = "" if result.url == source else f" (the feed {result.url} named by the page)"
+        return f"subscribed to {result.title or result.url}{added}"
     path = Path(source).expanduser()
     if sources.classify_path(path) is sources.Kind.OPML:
         return _import_opml(library, path)
@@ -172,16 +182,18 @@ def _import_one(library: Library, source: str) -> str:
 
 def _import_opml(library: Library, path: Path) -> str:
     from podplayer.core.opml import read_opml
-    from podplayer.core.refresh import refresh_feed
+    from podplayer.core.refresh import subscribe_all
 
     subscriptions = read_opml(path.read_bytes())
-    failed = []
-    for sub in subscriptions:
-        result = refresh_feed(library, sub.url)
-        if not result.ok:
-            failed.append(f"{sub.title or sub.url}: {result.error}")
-    note = f"; {len(failed)} failed: " + "; ".join(failed) if failed else ""
-    return f"imported {len(subscriptions) - len(failed)} subscriptions from {path.name}{note}"
+    results = subscribe_all(library, subscriptions)
+    failing = [r for r in results if not r.ok]
+    note = ""
+    if failing:
+        note = (
+            f"; {len(failing)} of them failing today (kept, retried at every refresh): "
+            + "; ".join(f"{r.url}: {r.error}" for r in failing[:10])
+        )
+    return f"subscribed to {len(results)} feeds from {path.name}{note}"
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -83,6 +83,8 @@ def normalize(source: str) -> str:
     ('/tmp/My Show.mp3', 'http://example.org/rss')
     >>> normalize("feed:https://example.org/rss"), normalize("itpc://example.org/rss")
     ('https://example.org/rss', 'http://example.org/rss')
+    >>> normalize("feed://https://example.org/rss")
+    'https://example.org/rss'
     """
     text = source.strip()
     parts = urlsplit(text)
@@ -93,6 +95,8 @@ def normalize(source: str) -> str:
         return unquote(parts.path)
     if scheme in FEED_SCHEMES:
         inner = text[len(scheme) + 1 :]
+        if inner.lower().startswith(("//http://", "//https://")):
+            inner = inner[2:]
         if inner.lower().startswith(("http://", "https://")):
             return inner
         return "http://" + inner.lstrip("/")
