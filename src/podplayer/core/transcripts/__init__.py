@@ -101,7 +101,8 @@ def sniff_format(data: bytes, *, content_type: str | None = None, name: str | No
         return "vtt" if labelled == "vtt" else "srt"
     if _MARKUP_HINT.search(head):
         return "html"
-    return labelled if labelled in ("html", "text") else "text"
+    # A label of timed captions over text without a single cue time: show the text.
+    return labelled if labelled in ("html", "text", "json") else "text"
 
 
 def parse_transcript(

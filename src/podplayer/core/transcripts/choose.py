@@ -69,11 +69,14 @@ def _language_rank(language: str | None, wanted: Sequence[str]) -> int:
     return 2 * len(wanted) + 1
 
 
-def ranked_transcripts(refs: Iterable[R], languages: Sequence[str] = ()) -> list[R]:
+def ranked_transcripts(
+    refs: Iterable[R], languages: Sequence[str] = (), *, feed_language: str | None = None
+) -> list[R]:
     """The refs podplayer can read, best first.
 
     Timed formats (WebVTT, SRT, JSON) come before untimed ones (HTML, text), then the
-    listener's ``languages`` (BCP 47 tags, most wanted first), then the feed's own order.
+    listener's ``languages`` (BCP 47 tags, most wanted first), then the feed's own order. A ref
+    without a language is in the feed's ``<language>`` (``feed_language``), as the namespace says.
     """
     keyed = []
     for index, ref in enumerate(refs):
@@ -81,14 +84,25 @@ def ranked_transcripts(refs: Iterable[R], languages: Sequence[str] = ()) -> list
         if fmt is None:
             continue
         untimed = fmt not in TIMED_FORMATS
-        keyed.append(((untimed, _language_rank(ref.language, languages), index), ref))
+        language = _language_rank(ref.language or feed_language, languages)
+        keyed.append(((untimed, language, index), ref))
     keyed.sort(key=lambda pair: pair[0])
     return [ref for _, ref in keyed]
 
 
-def choose_transcript(refs: Iterable[R], languages: Sequence[str] = ()) -> R | None:
-    """The transcript to show first (see ranked_transcripts), None when none can be read."""
-    ranked = ranked_transcripts(refs, languages)
+def choose_transcript(
+    refs: Iterable[R], languages: Sequence[str] = (), *, feed_language: str | None = None
+) -> R | None:
+    """The transcript to show first (see ranked_transcripts), None when none can be read.
+
+    >>> from collections import namedtuple
+    >>> Ref = namedtuple("Ref", "url type language")
+    >>> refs = [Ref("a.html", "text/html", "de"), Ref("b.srt", "application/x-subrip", "en"),
+    ...         Ref("c.vtt", "text/vtt", "de")]
+    >>> choose_transcript(refs, ["de"]).url, choose_transcript(refs, ["en-GB"]).url
+    ('c.vtt', 'b.srt')
+    """
+    ranked = ranked_transcripts(refs, languages, feed_language=feed_language)
     return ranked[0] if ranked else None
 
 

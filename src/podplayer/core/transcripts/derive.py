@@ -22,9 +22,10 @@ _TITLE_WORDS = 8
 _TITLE_CHARS = 60
 
 
-def _title(cues: tuple[Cue, ...], first: int, speaker: str | None) -> str:
+def _title(cues: tuple[Cue, ...], first: int, stop: int, speaker: str | None) -> str:
+    """The first words of cues[first:stop], the chapter's own lines."""
     words: list[str] = []
-    for cue in cues[first : first + _TITLE_WORDS + 1]:
+    for cue in cues[first : min(stop, first + _TITLE_WORDS + 1)]:
         words.extend(cue.text.split())
         if len(words) > _TITLE_WORDS:
             break
@@ -116,11 +117,12 @@ def chapters_from_transcript(
     chosen = chosen[:MAX_CHAPTERS]
     if len(chosen) < 2:
         return ()
+    stops = [*chosen[1:], len(cues)]
     return tuple(
         Chapter(
             start_ms=0 if n == 0 else cues[i].start_ms or 0,
-            title=_title(cues, i, cues[i].speaker if by_speaker else None),
+            title=_title(cues, i, stop, cues[i].speaker if by_speaker else None),
             source=CHAPTER_SOURCE,
         )
-        for n, i in enumerate(chosen)
+        for n, (i, stop) in enumerate(zip(chosen, stops, strict=True))
     )

@@ -80,7 +80,8 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # "\r\r\n" is one break written by a tool that converted CRLF text once more.
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\x00", "")
 
 

@@ -2,9 +2,9 @@
 
 The namespace's HTML names a speaker in ``<cite>`` and puts each turn in a ``<p>``; a ``<time>``
 before it gives the turn's start, but a paragraph-long span is too coarse to follow playback,
-so these transcripts are shown, not synced: their cues carry no times. HTML without paragraphs,
-and plain text, become one cue per paragraph (a blank line apart), a leading ``Name:`` taken as
-the speaker.
+so these transcripts are shown, not synced: their cues carry no times. HTML without paragraphs
+becomes one cue per line (``<br>``, ``<div>``...), plain text one per paragraph (a blank line
+apart); a leading ``Name:`` is taken as the speaker.
 """
 
 from __future__ import annotations
@@ -24,16 +24,17 @@ from podplayer.core.transcripts.model import (
 )
 
 _TAG = re.compile(r"<(/?)(cite|p|time)\b[^<>]*>", re.IGNORECASE)
-_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")  # plain text wraps its lines: a blank line ends one
+_LINES = re.compile(r"\n")  # HTML made into text: every break was a tag (br, div, li, p)
 
 
 def _too_many() -> ParseError:
     return ParseError(f"This transcript has more than {MAX_ENTRIES:,} paragraphs")
 
 
-def _paragraph_cues(text: str) -> list[Cue]:
+def _paragraph_cues(text: str, breaks: re.Pattern[str]) -> list[Cue]:
     cues: list[Cue] = []
-    for paragraph in _PARAGRAPHS.split(text):
+    for paragraph in breaks.split(text):
         body = clip_text(paragraph)
         if not body:
             continue
@@ -84,7 +85,7 @@ def parse_html_transcript(data: bytes) -> Transcript:
     markup = decode(data)
     cues = _cite_cues(markup)
     if not cues:
-        cues = _paragraph_cues(html_to_text(markup))
+        cues = _paragraph_cues(html_to_text(markup), _LINES)
     return Transcript(tuple(cues), "html")
 
 
@@ -94,4 +95,4 @@ def parse_text_transcript(data: bytes) -> Transcript:
     >>> parse_text_transcript(b"Ann: Hello there.\\n\\nBob: Hi.").speakers
     ('Ann', 'Bob')
     """
-    return Transcript(tuple(_paragraph_cues(decode(data))), "text")
+    return Transcript(tuple(_paragraph_cues(decode(data), _PARAGRAPHS)), "text")
