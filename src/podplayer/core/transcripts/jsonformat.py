@@ -30,10 +30,15 @@ _SENTENCE_LINE = 60  # from this many characters on, a sentence end ends a line
 _HARD_LINE = 160  # a line of words never grows past this many characters
 _SENTENCE_ENDS = (".", "?", "!", "…", '."', '?"', '!"', ".”", "?”", "!”")
 _NO_SPACE_BEFORE = frozenset(",.;:!?…)]}”’'")
+_MAX_SECONDS = MAX_TIME_MS / 1000
 
 
 def _ms(value: Any) -> int | None:
     """Milliseconds from JSON seconds (a number or a numeric string), None when not a time."""
+    if type(value) is float or type(value) is int:  # the common case, checked first
+        if 0 <= value <= _MAX_SECONDS:
+            return round(value * 1000)
+        return None
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -81,7 +86,7 @@ class _Line:
 def _is_word(body: str) -> bool:
     """A body that is one word or only spacing: a piece of a line, not a line of its own."""
     stripped = body.strip()
-    return not stripped or (len(stripped) < 40 and not any(c.isspace() for c in stripped))
+    return not stripped or (len(stripped) < 40 and len(stripped.split(None, 1)) == 1)
 
 
 def _segments(doc: Any) -> list[Any]:
@@ -135,6 +140,7 @@ def parse_json_transcript(data: bytes) -> Transcript:
     cues: list[Cue] = []
     line: _Line | None = None
     usable = 0
+    speakers: dict[str, str | None] = {}  # each name as written, cleaned once
     for segment in segments:
         if not isinstance(segment, dict):
             continue
@@ -145,7 +151,11 @@ def parse_json_transcript(data: bytes) -> Transcript:
         usable += 1
         end = _ms(segment.get("endTime"))
         raw_speaker = segment.get("speaker")
-        speaker = clip_speaker(raw_speaker) if isinstance(raw_speaker, str) else None
+        speaker = None
+        if isinstance(raw_speaker, str):
+            speaker = speakers.get(raw_speaker, "")
+            if speaker == "":
+                speaker = speakers[raw_speaker] = clip_speaker(raw_speaker)
         if line is not None and _joins(line, start, speaker, body):
             line.add(body, end)
             continue
