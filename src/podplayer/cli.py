@@ -145,24 +145,44 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 def _import_one(library: Library, source: str) -> str:
     """Adds one source to the library and says what was added. Raises PodplayerError."""
-    from podplayer.core.opml import read_opml
-    from podplayer.core.refresh import refresh_feed
+    from podplayer.core.opml import feed_url, read_opml
+    from podplayer.core.refresh import refresh_feed, subscribe_all
 
-    if is_web_url(source):
-        result = refresh_feed(library, source)
+    web = feed_url(source) if "://" in source or source.startswith(("itpc:", "pcast:")) else None
+    if web is not None:
+        result = refresh_feed(library, web)
+        guessed = not source.lower().startswith(("http:", "https:")) and web.startswith("https:")
+        if guessed and not result.ok and not result.subscribed and not result.choices:
+            # feed://host/... names no scheme: https was a guess, plain http is the other one.
+            plain = "http:" + web[len("https:") :]
+            retry = refresh_feed(library, plain)
+            if retry.ok or retry.choices:
+                result, web = retry, plain
+        if result.choices:
+            listed = "; ".join(f"{c.title or c.type}: {c.url}" for c in result.choices)
+            raise ParseError(f"{result.error} Nothing was added. Its feeds: {listed}")
+        if (
+            not result.ok
+            and not result.subscribed
+            and "Nothing was added" not in (result.error or "")
+        ):
+            raise FetchError(f"{result.error} Nothing was added.")
         if not result.ok:
             raise FetchError(result.error or f"Could not subscribe to {source}")
-        return f"subscribed to {result.title or source}"
+        added = "" if result.url == web else f" (the feed {result.url} named by the page)"
+        return f"subscribed to {result.title or result.url}{added}"
     path = Path(source).expanduser()
     if path.suffix.lower() == ".opml" or (path.is_file() and b"<opml" in path.read_bytes()[:512]):
         subscriptions = read_opml(path.read_bytes())
-        failed = []
-        for sub in subscriptions:
-            result = refresh_feed(library, sub.url)
-            if not result.ok:
-                failed.append(f"{sub.title or sub.url}: {result.error}")
-        note = f"; {len(failed)} failed: " + "; ".join(failed) if failed else ""
-        return f"imported {len(subscriptions) - len(failed)} subscriptions from {path.name}{note}"
+        results = subscribe_all(library, subscriptions)
+        failing = [r for r in results if not r.ok]
+        note = ""
+        if failing:
+            note = (
+                f"; {len(failing)} of them failing today (kept, retried at every refresh): "
+                + "; ".join(f"{r.url}: {r.error}" for r in failing[:10])
+            )
+        return f"subscribed to {len(results)} feeds from {path.name}{note}"
     podcast = sources.load(source)
     library.add_podcast(podcast)
     count = len(podcast.episodes)

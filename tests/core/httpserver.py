@@ -138,6 +138,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         start, end, status = 0, len(body) - 1, 200
         wanted = self.headers.get("Range")
+        # If-Range: the range only while the client's version is still the current one.
+        version = self.headers.get("If-Range")
+        if version is not None and version not in (tag, modified):
+            wanted = None
         if resource.ranges and wanted and wanted.startswith("bytes="):
             first, _, last = wanted[6:].partition("-")
             start = int(first or 0)

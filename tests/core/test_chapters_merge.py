@@ -88,3 +88,19 @@ def test_merge_keeps_winner_times(lists: dict[str, tuple[Chapter, ...]]) -> None
         return
     assert sorted(c.start_ms for c in lists[source]) == [c.start_ms for c in chapters]
     assert {c.source for c in chapters} <= {source}
+
+
+def test_the_listeners_marks_win_over_the_files_tags() -> None:
+    user = (Chapter(0, "My intro", source="user"), Chapter(5_000, "My part", source="user"))
+    tags = (Chapter(0, "Tag intro", source="tags"), Chapter(9_000, "Tag part", source="tags"))
+    winner, merged = merge({"tags": tags, "user": user})
+    assert winner == "user"
+    assert [(c.start_ms, c.title) for c in merged] == [(0, "My intro"), (5_000, "My part")]
+    assert order({"tags": tags, "user": user}) == ["user", "tags"]
+
+
+def test_the_library_and_the_merge_read_one_precedence_table() -> None:
+    from podplayer.core import library
+    from podplayer.core.chapters import merge as merging
+
+    assert library.chapter_rank is merging.rank

@@ -11,9 +11,12 @@ from httpserver import Loopback, Resource, loopback_server
 
 from podplayer.core.downloads import (
     DownloadCancelledError,
+    DownloadSpaceError,
     download,
     download_path,
+    downloads_folder,
     part_path,
+    validator_path,
 )
 from podplayer.core.errors import FetchError
 
@@ -113,3 +116,81 @@ def test_download_path(tmp_path: Path) -> None:
         tmp_path / "AC_DC Talk" / "1_ Intro.m4a"
     )
     assert download_path(tmp_path, "", "..", "https://e.org/stream").name == "episode.mp3"
+
+
+def test_a_file_changed_on_the_server_starts_over(server: Loopback, tmp_path: Path) -> None:
+    old, new = AUDIO, bytes(reversed(AUDIO))
+    url = server.add("/ep.mp3", Resource(old, cut_after=300_000))
+    dest = tmp_path / "ep.mp3"
+    with pytest.raises(FetchError):
+        download(url, dest)
+    assert validator_path(dest).exists()
+    kept = part_path(dest).stat().st_size
+    server.add("/ep.mp3", Resource(new, last_modified=1_800_000_000.0))
+    assert download(url, dest) == dest
+    assert dest.read_bytes() == new, "two versions spliced"
+    last = server.requests[-1][1]
+    assert last["Range"] == f"bytes={kept}-" and last["If-Range"].startswith('"')
+    assert not validator_path(dest).exists()
+
+
+def test_an_unchanged_file_resumes_with_if_range(server: Loopback, tmp_path: Path) -> None:
+    url = server.add("/ep.mp3", Resource(AUDIO, cut_after=300_000))
+    dest = tmp_path / "ep.mp3"
+    with pytest.raises(FetchError):
+        download(url, dest)
+    kept = part_path(dest).stat().st_size
+    server.add("/ep.mp3", Resource(AUDIO))
+    seen: list[int] = []
+    assert download(url, dest, progress=lambda n, _t: seen.append(n)) == dest
+    assert dest.read_bytes() == AUDIO and seen[0] == kept > 0
+
+
+def test_a_part_of_unknown_version_is_not_resumed(server: Loopback, tmp_path: Path) -> None:
+    url = server.add("/ep.mp3", Resource(AUDIO))
+    dest = tmp_path / "ep.mp3"
+    part_path(dest).write_bytes(b"\x00" * 1000)  # no version kept beside it
+    assert download(url, dest) == dest
+    assert dest.read_bytes() == AUDIO
+    assert "Range" not in server.requests[-1][1]
+
+
+def test_free_space_is_checked_before_writing(server: Loopback, tmp_path: Path) -> None:
+    import shutil
+
+    free = shutil.disk_usage(tmp_path).free
+    url = server.add("/huge.mp3", Resource(endless=free + 2**30))
+    dest = tmp_path / "huge.mp3"
+    with pytest.raises(DownloadSpaceError, match="Not enough free space"):
+        download(url, dest, max_bytes=2**62)
+    assert not dest.exists() and not part_path(dest).exists()
+
+
+def test_downloads_go_to_the_data_folder_or_the_chosen_one(tmp_path: Path) -> None:
+    from podplayer.core.paths import app_paths
+
+    paths = app_paths()
+    assert downloads_folder(None, paths) == paths.data_dir / "downloads"
+    assert downloads_folder("", paths) == paths.data_dir / "downloads"
+    assert paths.cache_dir not in downloads_folder(None, paths).parents
+    assert downloads_folder(tmp_path / "mine", paths) == tmp_path / "mine"
+
+
+def test_delete_download_removes_the_file_and_forgets_it(server: Loopback, tmp_path: Path) -> None:
+    from podplayer.core.library import FILE_NAME, Library
+    from podplayer.core.model import Episode, Podcast
+
+    url = server.add("/ep.mp3", Resource(AUDIO))
+    feed = "https://example.org/feed.xml"
+    with Library(tmp_path / FILE_NAME) as library:
+        library.add_podcast(
+            Podcast(feed, "Show", episodes=(Episode("a", None, "A", audio_url=url),))
+        )
+        dest = download(url, tmp_path / "dl" / "a.mp3")
+        library.attach_audio("a", dest, podcast_url=feed, kind="download")
+        assert library.downloads(feed) == {"a": str(dest)}
+        assert library.episodes(feed)[0].local_path == str(dest)
+        assert library.delete_download("a", podcast_url=feed)
+        assert not dest.exists() and library.downloads(feed) == {}
+        assert library.episodes(feed)[0].audio == url
+        assert not library.delete_download("a", podcast_url=feed)

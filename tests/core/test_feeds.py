@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from podplayer.core.errors import FeedError, PodplayerError
 from podplayer.core.feeds import chapter_urls, looks_like_feed, parse_feed, read_feed, split_number
+from podplayer.core.model import TranscriptRef
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "feeds"
@@ -284,3 +285,25 @@ def test_without_shownotes_keeps_psc_and_drops_notes_chapters() -> None:
     first, bonus = parse_feed(data, "https://example.com/feed", shownotes=False).episodes
     assert [c.source for c in first.chapters] == ["psc", "psc"]
     assert (bonus.chapters, bonus.links) == ((), ())
+
+
+def test_transcripts_and_chapters_url_resolve_against_the_feed() -> None:
+    data = b"""<rss xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>T</title>
+    <item><guid>a</guid><title>A</title>
+    <enclosure url="https://example.org/a.mp3" type="audio/mpeg"/>
+    <podcast:chapters url="ch/a.json" type="application/json+chapters"/>
+    <podcast:transcript url="tr/a.vtt" type="text/VTT" language="en" rel="captions"/>
+    <podcast:transcript url="file:///etc/passwd" type="text/plain"/>
+    <podcast:transcript url="https://example.org/a.srt" type="application/srt"/>
+    </item></channel></rss>"""
+    episode = parse_feed(data, "https://example.org/pod/feed.xml").episodes[0]
+    assert episode.chapters_url == "https://example.org/pod/ch/a.json"
+    assert episode.transcripts == (
+        TranscriptRef("https://example.org/pod/tr/a.vtt", "text/vtt", "en", "captions"),
+        TranscriptRef("https://example.org/a.srt", "application/srt"),
+    )
+
+
+def test_an_item_without_transcripts_has_none() -> None:
+    podcast = parse_feed((DATA / "atom.xml").read_bytes(), "https://example.com/atom.xml")
+    assert all(e.transcripts == () and e.chapters_url is None for e in podcast.episodes)

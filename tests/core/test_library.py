@@ -275,7 +275,7 @@ def test_garbage_file_is_moved_aside(tmp_path: Path) -> None:
     library.close()
 
 
-def test_damaged_pages_are_detected(tmp_path: Path) -> None:
+def _damaged_library(tmp_path: Path) -> Path:
     path = tmp_path / FILE_NAME
     with Library(path) as library:
         for n in range(30):
@@ -287,11 +287,31 @@ def test_damaged_pages_are_detected(tmp_path: Path) -> None:
     assert len(data) > 8192
     data[4096:8192] = b"\xa5" * 4096
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_damaged_pages_are_detected_after_an_unclean_close(tmp_path: Path) -> None:
+    path = _damaged_library(tmp_path)
+    # What a killed writer leaves: a write-ahead log that was never checkpointed.
+    path.with_name(FILE_NAME + "-wal").write_bytes(b"\x00" * 4096)
     library, message = open_library(path)
     assert message is not None
     assert library.podcasts() == []
     library.close()
     assert len(list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))) == 1
+
+
+def test_a_clean_library_is_opened_without_reading_every_page(tmp_path: Path) -> None:
+    # Start-up does not grow with the library: pages are only checked after an unclean close;
+    # damage met later is a LibraryError like any failed read.
+    path = _damaged_library(tmp_path)
+    library, message = open_library(path)
+    assert message is None
+    with pytest.raises(LibraryError):
+        for podcast in library.podcasts():
+            library.episodes(podcast.url)
+    library.close()
+    assert not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
 
 
 def test_newer_schema_is_left_alone(tmp_path: Path) -> None:

@@ -163,14 +163,75 @@ def test_failures_leave_the_library_unchanged(server: Loopback, lib: Library, ca
     before = _snapshot(lib)
     fetcher = functools.partial(fetch_conditional, timeout_s=0.5)
     result = refresh_feed(lib, url, fetcher=fetcher)
-    assert not result.ok and result.error and fragment in result.error, result.error
-    assert _snapshot(lib) == before
+    assert not result.ok and not result.subscribed and result.detail, result
+    assert fragment in result.detail, result.detail
+    # In a listener's words: what failed, that nothing was added, what to do; no internals.
+    assert result.error and "Nothing was added." in result.error
+    assert not any(t in result.error for t in ("Errno", "token", "127.0.0.1", "text file"))
+    assert _snapshot(lib) == before and lib.feed_status(url).last_refresh is None
     assert lib.position("urn:lr-1", podcast_url=other) == 12_345
-    status = lib.feed_status(url)
-    assert status.last_error == result.error and status.last_refresh
     assert "root:" not in (result.error or "")
+    # Kept as a subscription when asked (an OPML import): failing, with why and since when.
+    kept = refresh_feed(lib, url, fetcher=fetcher, title="Listed")
+    assert not kept.subscribed
+    kept = refresh_feed(lib, url, fetcher=fetcher, title="Listed", keep_failing=True)
+    assert kept.subscribed and "tries again at the next refresh" in (kept.error or "")
+    status = lib.feed_statuses()[url]
+    assert status.failing and status.last_error == kept.error and status.failing_since
+    assert [p.title for p in lib.podcasts() if p.url == url] == ["Listed"]
     # A failure on a subscribed feed keeps its validators and episodes.
     server.add("/was-good.xml", Resource(status=500))
     failed = refresh_feed(lib, server_good)
     assert not failed.ok and lib.feed_status(server_good).etag
     assert lib.guids(server_good) == {"urn:lr-1"}
+
+
+def test_unsubscribing_during_a_refresh_is_not_undone(server: Loopback, tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / FILE_NAME
+    answered = threading.Event()
+    release = threading.Event()
+    url = server.add("/feed.xml", Resource(GOOD))
+    with Library(path) as lib:
+        assert refresh_feed(lib, url).ok
+
+    def slow(u: str, etag: str | None, modified: str | None) -> object:
+        reply = fetch_conditional(u, None, None)  # the feed changed: no validators
+        answered.set()
+        release.wait(30)
+        return reply
+
+    results = []
+
+    def worker() -> None:
+        with Library(path) as own:
+            results.append(refresh_feed(own, url, slow))  # type: ignore[arg-type]
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert answered.wait(30)
+    with Library(path) as lib:
+        assert lib.remove_podcast(url)
+    release.set()
+    thread.join(30)
+    assert results and results[0].ok and not results[0].subscribed
+    with Library(path) as lib:
+        assert lib.podcasts() == [] and lib.feed_statuses() == {}
+
+
+def test_a_page_with_several_feeds_returns_the_choices(server: Loopback, lib: Library) -> None:
+    page = (
+        b'<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" '
+        b'title="MP3" href="/mp3.xml"><link rel="alternate" type="application/atom+xml" '
+        b'href="https://example.org/atom.xml"><link rel="stylesheet" href="/s.css"></head>'
+        b"<body><link rel='alternate' type='application/rss+xml' href='/late.xml'></body></html>"
+    )
+    url = server.add("/show", Resource(page, "text/html"))
+    result = refresh_feed(lib, url)
+    assert not result.ok and not result.subscribed and "choose one" in (result.error or "")
+    assert [(c.url, c.title, c.type) for c in result.choices] == [
+        (server.url("/mp3.xml"), "MP3", "application/rss+xml"),
+        ("https://example.org/atom.xml", "", "application/atom+xml"),
+    ]
+    assert lib.podcasts() == []

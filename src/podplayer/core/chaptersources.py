@@ -1,9 +1,8 @@
 """Every chapter list available for one episode, and a refresh that keeps the feed's extras.
 
 A feed names a Podcast 2.0 JSON chapters file per episode and may hold Podlove chapters and
-show-notes times side by side; the library stores the episode's preferred list only. This module
-keeps the rest: :func:`refresh_with_sources` records each episode's JSON chapters URL (a setting
-per podcast) and the feed's other lists, and :func:`gather` collects, for one episode, the stored
+show-notes times side by side. The library stores each episode's JSON chapters URL with it
+(one parse per refresh), and :func:`gather` collects, for one episode, the stored
 lists, the show notes' times, the JSON file (fetched once, then cached in the library) and the
 audio file's tags (a local file, or the head of an http(s) file read with a Range request).
 
@@ -13,12 +12,10 @@ Everything here runs on a worker thread with that thread's own Library.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from podplayer.core import feeds
 from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.tags import (
     head_bytes_needed,
@@ -49,11 +46,6 @@ MAX_HEAD_BYTES = 8 * 1024 * 1024
 
 RangeFetcher = Callable[[str, int, int], Response]
 
-# One feed is parsed and stored at a time, however many are being fetched. Parsing is pure
-# Python: more threads at it are no faster (the GIL), but each of them makes the GUI thread
-# wait longer for its turn.
-_PARSING = threading.Lock()
-
 
 def chapter_urls_key(podcast_url: str) -> str:
     """The setting holding ``{guid: JSON chapters URL}`` for a podcast.
@@ -67,50 +59,17 @@ def chapter_urls_key(podcast_url: str) -> str:
 def refresh_with_sources(
     library: Library, url: str, fetcher: Fetcher = fetch_conditional
 ) -> RefreshResult:
-    """:func:`~podplayer.core.refresh.refresh_feed`, then keep what the model drops.
-
-    After a successful refresh of a feed, its episodes' JSON chapters URLs are stored (see
-    :func:`chapter_urls_key`); the show notes' times are found again by :func:`gather`.
-    Never raises but LibraryError (as refresh_feed).
-    """
-    bodies: list[Response] = []
-
-    def capture(u: str, etag: str | None, modified: str | None) -> Response:
-        reply = fetcher(u, etag, modified)
-        if not bodies:
-            _PARSING.acquire()
-        bodies.append(reply)
-        return reply
-
-    try:
-        return _refresh_and_keep(library, url, capture, bodies)
-    finally:
-        if bodies:
-            _PARSING.release()
+    """:func:`~podplayer.core.refresh.refresh_feed`: the feed is parsed once, and each
+    episode's JSON chapters URL is stored with it (the show notes' times are found again by
+    :func:`gather`). Never raises but LibraryError (as refresh_feed)."""
+    return refresh_feed(library, url, fetcher)
 
 
-def _refresh_and_keep(
-    library: Library, url: str, fetcher: Fetcher, bodies: list[Response]
-) -> RefreshResult:
-    result = refresh_feed(library, url, fetcher)
-    if not result.ok or result.not_modified or not bodies:
-        return result
-    body = bodies[-1].body
-    if not feeds.looks_like_feed(body[:8192]):
-        return result
-    try:
-        # Without the show-notes engine: three times faster, and the notes' list is stored.
-        info = feeds.read_feed(body, bodies[-1].url, shownotes=False)
-    except PodplayerError:
-        return result
-    if info.chapter_urls:
-        library.set_setting(chapter_urls_key(url), dict(info.chapter_urls))
-    return result
-
-
-def _stored_json_url(library: Library, podcast_url: str, guid: str) -> str | None:
-    urls = library.setting(chapter_urls_key(podcast_url), {})
-    value = urls.get(guid) if isinstance(urls, dict) else None
+def _stored_json_url(library: Library, podcast_url: str, episode: Episode) -> str | None:
+    value = episode.chapters_url
+    if value is None:
+        urls = library.setting(chapter_urls_key(podcast_url), {})
+        value = urls.get(episode.guid) if isinstance(urls, dict) else None
     return value if isinstance(value, str) and is_web_url(value) else None
 
 
@@ -171,7 +130,7 @@ def gather(
         except LibraryError as exc:
             log.info("Could not cache the %s chapters of %s: %s", source, guid, exc)
 
-    json_url = _stored_json_url(library, podcast_url, guid)
+    json_url = _stored_json_url(library, podcast_url, episode)
     if network and json_url and ChapterSource.JSON not in lists:
         try:
             keep(ChapterSource.JSON, parse_json_chapters(fetcher(json_url).body))

@@ -24,8 +24,9 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any, BinaryIO, ClassVar
-from urllib.parse import urlparse, urlsplit
+from urllib.parse import urljoin, urlparse, urlsplit
 from xml.sax import SAXException
 from xml.sax.handler import feature_external_ges, feature_external_pes
 
@@ -41,6 +42,7 @@ from podplayer.core.model import (
     Episode,
     Link,
     Podcast,
+    TranscriptRef,
     split_number,
     with_source,
 )
@@ -48,7 +50,16 @@ from podplayer.core.shownotes import parse_shownotes
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FeedInfo", "chapter_urls", "looks_like_feed", "parse_feed", "read_feed", "split_number"]
+__all__ = [
+    "FeedInfo",
+    "FeedLink",
+    "chapter_urls",
+    "discover_feeds",
+    "looks_like_feed",
+    "parse_feed",
+    "read_feed",
+    "split_number",
+]
 
 _PODCAST_NS_EXTRA = {
     # The namespace URI the Podcast Index publishes today; podcastparser knows only the old one.
@@ -113,6 +124,13 @@ class _PscChapter(podcastparser.Target):  # type: ignore[misc]
 
     def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
         handler.episodes[-1].setdefault("_psc", []).append(dict(attrs))
+
+
+class _Transcript(podcastparser.Target):  # type: ignore[misc]
+    """Every ``podcast:transcript`` of an item, its attributes as written."""
+
+    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
+        handler.episodes[-1].setdefault("_transcripts", []).append(dict(attrs))
 
 
 class _Duration(podcastparser.Target):  # type: ignore[misc]
@@ -282,6 +300,7 @@ def _build_mapping() -> dict[str, Any]:
         mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
         mapping[f"{root}/itunes:duration"] = _Duration()
         mapping[f"{root}/podcast:chapters"] = podcastparser.EpisodeAttrFromUrl("chapters_json_url")
+        mapping[f"{root}/podcast:transcript"] = _Transcript()
     mapping["rss/channel/item/link"] = _ItemLink("link")
     mapping["atom:feed/atom:entry/atom:summary"] = podcastparser.EpisodeAttr(
         "description", podcastparser.squash_whitespace_not_nl, overwrite=False
@@ -398,6 +417,37 @@ def _audio_url(enclosures: list[dict[str, Any]], allow_file: bool) -> str | None
     return str(usable[0]["url"]) if usable else None
 
 
+def _web_link(raw: Any, base: str) -> str | None:
+    """``raw`` resolved against the feed's URL, when that gives an http(s) URL; else None."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        url = urljoin(base, raw.strip())
+    except ValueError:
+        return None
+    return url if _scheme(url) in ("http", "https") else None
+
+
+def _transcripts(found: list[dict[str, str]], base: str) -> tuple[TranscriptRef, ...]:
+    refs = []
+    for attrs in found[:_MAX_TRANSCRIPTS]:
+        url = _web_link(attrs.get("url"), base)
+        if url is None:
+            continue
+        refs.append(
+            TranscriptRef(
+                url=url,
+                type=(attrs.get("type") or "").strip().lower(),
+                language=(attrs.get("language") or "").strip() or None,
+                rel=(attrs.get("rel") or "").strip() or None,
+            )
+        )
+    return tuple(refs)
+
+
+_MAX_TRANSCRIPTS = 32
+
+
 def _published(timestamp: Any) -> datetime | None:
     if not timestamp:
         return None
@@ -412,7 +462,7 @@ _SHOWNOTES_ONLY = {ChapterSource.SHOWNOTES}
 
 
 def _episode(
-    entry: dict[str, Any], allow_file: bool, shownotes: bool
+    entry: dict[str, Any], allow_file: bool, shownotes: bool, base: str
 ) -> tuple[Episode, str | None, dict[str, tuple[Chapter, ...]]]:
     title_number, title = split_number(str(entry.get("title", "")))
     number = entry.get("number") if isinstance(entry.get("number"), int) else title_number
@@ -433,6 +483,7 @@ def _episode(
             notes_chapters = with_source(notes_chapters, ChapterSource.SHOWNOTES)
         sources[ChapterSource.SHOWNOTES] = notes_chapters
     chapters = psc or sources.get(ChapterSource.SHOWNOTES, ())
+    json_url = _web_link(entry.get("chapters_json_url"), base)
     episode = Episode(
         guid=str(entry["guid"]),
         number=number,
@@ -443,9 +494,10 @@ def _episode(
         description=description.strip(),
         chapters=chapters,
         links=links,
+        chapters_url=json_url,
+        transcripts=_transcripts(entry.get("_transcripts", ()), base),
     )
-    json_url = entry.get("chapters_json_url")
-    return episode, (str(json_url) if json_url else None), sources
+    return episode, json_url, sources
 
 
 def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> FeedInfo:
@@ -485,7 +537,7 @@ def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> 
     urls: dict[str, str] = {}
     sources: dict[str, Mapping[str, tuple[Chapter, ...]]] = {}
     for entry in data.get("episodes", []):
-        episode, json_url, found = _episode(entry, allow_file, shownotes)
+        episode, json_url, found = _episode(entry, allow_file, shownotes, url)
         episodes.append(episode)
         if json_url:
             urls[episode.guid] = json_url
@@ -512,3 +564,64 @@ def chapter_urls(stream: BinaryIO | bytes, url: str) -> dict[str, str]:
     Parses the whole feed; when the Podcast is needed too, call :func:`read_feed` once.
     """
     return dict(read_feed(stream, url).chapter_urls)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed a web page names (``<link rel="alternate">``): absolute ``url``, ``title`` as the
+    page gives it (may be empty), ``type`` (``application/rss+xml``, ``application/atom+xml``)."""
+
+    url: str
+    title: str
+    type: str
+
+
+_FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/x-rss+xml", "application/feed+xml"}
+)
+_MAX_PAGE_BYTES = 2 * 1024 * 1024
+_MAX_FEED_LINKS = 20
+
+
+class _FeedLinkFinder(HTMLParser):
+    """Collects ``<link rel="alternate" type="...rss/atom...">``; stops at ``<body>``."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base = base
+        self.found: list[FeedLink] = []
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.done = True
+        if tag != "link" or self.done or len(self.found) >= _MAX_FEED_LINKS:
+            return
+        values = {k.lower(): (v or "").strip() for k, v in attrs}
+        kind = values.get("type", "").lower().split(";")[0].strip()
+        if "alternate" not in values.get("rel", "").lower().split() or kind not in _FEED_TYPES:
+            return
+        url = _web_link(values.get("href"), self.base)
+        if url is not None and all(link.url != url for link in self.found):
+            self.found.append(FeedLink(url, values.get("title", ""), kind))
+
+
+def discover_feeds(page: bytes, url: str) -> tuple[FeedLink, ...]:
+    """The RSS/Atom feeds a web page names in its head, in page order, each URL once.
+
+    ``url`` is the page's address (relative links resolve against it). Only the first 2 MB
+    are read and at most 20 feeds kept; anything but http(s) feed URLs is ignored. Never
+    raises for bad HTML (it finds nothing).
+
+    >>> page = b'<link rel="alternate" type="application/rss+xml" title="MP3" href="/mp3.xml">'
+    >>> discover_feeds(page, "https://example.org/show/")
+    (FeedLink(url='https://example.org/mp3.xml', title='MP3', type='application/rss+xml'),)
+    """
+    finder = _FeedLinkFinder(url)
+    text = page[:_MAX_PAGE_BYTES].decode("utf-8", errors="replace")
+    # Fed in pieces so that the finder stops reading once the head is over.
+    for start in range(0, len(text), 65536):
+        finder.feed(text[start : start + 65536])
+        if finder.done:
+            break
+    return tuple(finder.found)

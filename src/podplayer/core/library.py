@@ -27,14 +27,17 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from podplayer.core.errors import LibraryError
-from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast
+from podplayer.core.chapters.merge import rank
+from podplayer.core.downloads import delete_download_files
+from podplayer.core.errors import LibraryBusyError, LibraryError, LibraryReadOnlyError
+from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, TranscriptRef
+from podplayer.core.skiprules import PodcastPrefs, normalise_rules
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +57,9 @@ BUSY_TIMEOUT_MS = 5000
 # Chapter lists that come from the file or the user survive a feed refresh; the others are the
 # feed's and are replaced by it.
 _KEPT_SOURCES: tuple[str, ...] = (str(ChapterSource.TAGS), str(ChapterSource.USER))
-_PRECEDENCE: dict[str, int] = {
-    str(source): rank
-    for rank, source in enumerate(
-        (
-            ChapterSource.USER,
-            ChapterSource.TAGS,
-            ChapterSource.JSON,
-            ChapterSource.PSC,
-            ChapterSource.SHOWNOTES,
-        )
-    )
-}
 
-
-def _rank(source: str) -> int:
-    return _PRECEDENCE.get(source, len(_PRECEDENCE))
-
+#: The place of a chapter source in the one precedence table (chapters/merge.py): lower wins.
+chapter_rank = rank
 
 # FTS rowids pack the episode id and the chapter's place: the episode's own row has 0 in the
 # low bits, chapter i has i + 1. A range delete then drops an episode's rows without a scan.
@@ -153,7 +142,53 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)
+# Per-episode chapter-file URL, transcripts and new flag; per-podcast data in tables of its own
+# (it was JSON in settings, left behind by unsubscribing); when a feed started failing; a search
+# index holding every chapter of every source, with prefix indexes for short queries.
+_SCHEMA_3 = """
+ALTER TABLE episodes ADD COLUMN chapters_url TEXT;
+ALTER TABLE episodes ADD COLUMN is_new INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX episodes_new ON episodes(podcast_id) WHERE is_new;
+CREATE TABLE transcripts (
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    type TEXT NOT NULL,
+    language TEXT,
+    rel TEXT,
+    PRIMARY KEY (episode_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE podcast_prefs (
+    podcast_id INTEGER PRIMARY KEY REFERENCES podcasts(id) ON DELETE CASCADE,
+    seen REAL,
+    intro_ms INTEGER NOT NULL DEFAULT 0,
+    outro_ms INTEGER NOT NULL DEFAULT 0,
+    speed REAL,
+    volume INTEGER,
+    allow_images INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE skip_rules (
+    podcast_id INTEGER NOT NULL REFERENCES podcasts(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    PRIMARY KEY (podcast_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE chapter_ticks (
+    podcast_id INTEGER NOT NULL REFERENCES podcasts(id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    play INTEGER NOT NULL,
+    PRIMARY KEY (podcast_id, guid, start_ms)
+) WITHOUT ROWID;
+ALTER TABLE feed_status ADD COLUMN failing_since REAL;
+DROP TABLE search;
+CREATE VIRTUAL TABLE search USING fts5(
+    title, body, podcast, start_ms UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
 """SQL scripts; script i takes a database from ``user_version`` i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -178,6 +213,13 @@ class FeedStatus:
     last_error: str | None = None
     last_refresh: float | None = None
     last_success: float | None = None
+    #: When the feed began failing (Unix s): the first failed refresh since the last success.
+    failing_since: float | None = None
+
+    @property
+    def failing(self) -> bool:
+        """True when the last refresh failed (``last_error`` says why, in words)."""
+        return self.last_error is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +247,15 @@ def open_library(path: Path) -> tuple[Library, str | None]:
 
     Returns the library and a message for the user, which is None unless the file existed but
     was corrupt or not a database: it is then moved aside as
-    ``<name>.corrupt-YYYYmmdd-HHMMSS`` (with its WAL files) and a fresh library is created.
-    Raises LibraryError when the folder can't be written, the file can't be moved aside, or it
-    was written by a newer podplayer (such a file is left alone).
+    ``<name>.corrupt-YYYYmmdd-HHMMSS`` (with its WAL files) and a fresh library is created; or
+    the library can't be written and opened read-only (the message says so). Raises
+    LibraryBusyError when another process keeps it locked (it is never moved aside for that),
+    LibraryError when the folder can't be written, the file can't be moved aside, or it was
+    written by a newer podplayer (such a file is left alone).
     """
     try:
-        return Library(path), None
+        library = Library(path)
+        return library, library.problem
     except _CorruptError as exc:
         aside = _aside_name(path)
         try:
@@ -236,6 +281,58 @@ class _CorruptError(LibraryError):
     """The file exists but is not a usable SQLite database."""
 
 
+class _LockedError(LibraryError):
+    """Another connection holds the file locked: wait and retry, never take it for damage."""
+
+
+_OPEN_ATTEMPTS = 3
+_OPEN_WAIT_MS = 2000
+_OPEN_RETRY_S = 0.5
+_READ_ONLY_WORDS = (
+    "The library can't be written (the file or its folder is read-only). podplayer plays on, "
+    "but positions, subscriptions and settings are not saved until the file can be written."
+)
+# SQLite's primary result codes that mean no write will succeed for a while.
+_STOP_WRITING_WORDS = {
+    8: _READ_ONLY_WORDS,  # SQLITE_READONLY
+    13: (  # SQLITE_FULL
+        "The disk is full, so the library can't be saved. podplayer plays on without saving "
+        "positions or settings; free some space and start podplayer again."
+    ),
+}
+
+
+def _is_locked(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", -1) & 0xFF
+    return code in (5, 6) or "locked" in str(exc) or "busy" in str(exc)  # BUSY, LOCKED
+
+
+def _classified(exc: sqlite3.DatabaseError) -> LibraryError:
+    """What an error while opening means: locked, read-only, or a damaged file."""
+    if _is_locked(exc):
+        return _LockedError(str(exc))
+    code = getattr(exc, "sqlite_errorcode", -1) & 0xFF
+    if code in (8, 14) or "readonly" in str(exc):  # READONLY, CANTOPEN (no -shm in the folder)
+        return LibraryReadOnlyError(_READ_ONLY_WORDS)
+    return _CorruptError(str(exc))
+
+
+def _left_a_log(path: Path) -> bool:
+    """Whether the file's write-ahead log is there and not empty: it was not closed cleanly
+    (killed, or another connection has it open), so its pages are worth a check."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _writable(path: Path) -> bool:
+    """The file (when it exists) and its folder can be written; WAL mode needs both."""
+    return os.access(path.parent, os.W_OK | os.X_OK) and (
+        not path.exists() or os.access(path, os.W_OK)
+    )
+
+
 def _published(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
@@ -258,8 +355,212 @@ def _digest(episode: Episode) -> str:
         episode.description,
         tuple((c.start_ms, c.end_ms, c.title, c.url, c.image, c.source) for c in episode.chapters),
         tuple((link.label, link.url, link.chapter_index) for link in episode.links),
+        episode.chapters_url,
+        tuple((t.url, t.type, t.language, t.rel) for t in episode.transcripts),
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+_INSERT_EPISODE = (
+    "INSERT INTO episodes (seq, number, title, published, duration_ms, audio_url, description, "
+    "digest, chapters_url, podcast_id, guid, first_seen, is_new) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_EPISODE = (
+    "UPDATE episodes SET seq = ?, number = ?, title = ?, published = ?, duration_ms = ?, "
+    "audio_url = ?, description = ?, digest = ?, chapters_url = ? WHERE id = ?"
+)
+_INSERT_CHAPTER = (
+    "INSERT OR REPLACE INTO chapters (episode_id, source, idx, start_ms, end_ms, title, url, "
+    "image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_INDEX_ROW = (
+    "INSERT INTO search (rowid, title, body, podcast, start_ms) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _chapter_rows(episode_id: int, chapters: Iterable[Chapter]) -> list[tuple[Any, ...]]:
+    counters: dict[str, int] = {}
+    rows = []
+    for chapter in chapters:
+        source = str(chapter.source)
+        idx = counters.get(source, 0)
+        counters[source] = idx + 1
+        rows.append(
+            (
+                episode_id,
+                source,
+                idx,
+                chapter.start_ms,
+                chapter.end_ms,
+                chapter.title,
+                chapter.url,
+                chapter.image,
+            )
+        )
+    return rows
+
+
+def _delete_index_rows(conn: sqlite3.Connection, episode_ids: Iterable[int]) -> None:
+    conn.executemany(
+        "DELETE FROM search WHERE rowid BETWEEN ? AND ?",
+        [(i << _ROW_BITS, (i << _ROW_BITS) + (1 << _ROW_BITS) - 1) for i in episode_ids],
+    )
+
+
+def _index_rows(
+    episode_id: int,
+    title: str,
+    description: str,
+    podcast_title: str,
+    chapters: Iterable[tuple[int, str]],
+) -> list[tuple[int, str, str, str, int | None]]:
+    """The search rows of one episode: its own (title, notes, podcast) and one per chapter.
+
+    ``chapters`` (start ms, title) of every source, best source first; a chapter another
+    source already gave (same title, same second) is indexed once, and at most
+    _MAX_INDEXED_CHAPTERS are.
+    """
+    low = episode_id << _ROW_BITS
+    rows: list[tuple[int, str, str, str, int | None]] = [
+        (low, title, _notes_text(description), podcast_title, None)
+    ]
+    seen: set[tuple[str, int]] = set()
+    for start, chapter_title in chapters:
+        key = (chapter_title.casefold(), start // 1000)
+        if key in seen or not chapter_title.strip():
+            continue
+        seen.add(key)
+        rows.append((low + len(rows), chapter_title, "", "", start))
+        if len(rows) > _MAX_INDEXED_CHAPTERS:
+            break
+    return rows
+
+
+class _EpisodeStore:
+    """Stores a feed's episodes in one podcast inside the caller's transaction, in bulk: one
+    statement per kind of row (executemany), the search rows of all changed episodes at once."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        podcast_id: int,
+        podcast_title: str,
+        now: float,
+        *,
+        mark_new: bool,
+    ) -> None:
+        self.conn = conn
+        self.podcast_id = podcast_id
+        self.podcast_title = podcast_title
+        self.now = now
+        self.mark_new = mark_new
+
+    def store(self, episodes: Iterable[Episode], known: dict[str, tuple[int, str | None]]) -> None:
+        conn = self.conn
+        moved: list[tuple[int, int]] = []
+        changed: list[tuple[int, Episode]] = []
+        added: list[tuple[int, Episode]] = []
+        for seq, episode in enumerate(episodes):
+            digest = _digest(episode)
+            values = (
+                seq,
+                episode.number,
+                episode.title,
+                _timestamp(episode.published),
+                episode.duration_ms,
+                episode.audio_url,
+                episode.description,
+                digest,
+                episode.chapters_url,
+            )
+            existing = known.get(episode.guid)
+            if existing is None:
+                cursor = conn.execute(
+                    _INSERT_EPISODE,
+                    (*values, self.podcast_id, episode.guid, self.now, int(self.mark_new)),
+                )
+                assert cursor.lastrowid is not None
+                known[episode.guid] = (cursor.lastrowid, digest)
+                added.append((cursor.lastrowid, episode))
+            elif existing[1] == digest:
+                moved.append((seq, existing[0]))
+            else:
+                conn.execute(_UPDATE_EPISODE, (*values, existing[0]))
+                changed.append((existing[0], episode))
+        conn.executemany("UPDATE episodes SET seq = ? WHERE id = ?", moved)
+        self._replace_feed_rows(changed)
+        self._insert_rows(added, changed)
+        # Added episodes are indexed from what is in hand; changed ones from the store, which
+        # also holds the chapter lists a refresh keeps (tags, the listener's own).
+        rows = []
+        for episode_id, episode in added:
+            chapters = sorted(episode.chapters, key=lambda c: rank(c.source))
+            rows.extend(
+                _index_rows(
+                    episode_id,
+                    episode.title,
+                    episode.description,
+                    self.podcast_title,
+                    [(c.start_ms, c.title) for c in chapters],
+                )
+            )
+        conn.executemany(_INSERT_INDEX_ROW, rows)
+        for chunk in _chunks([episode_id for episode_id, _ in changed]):
+            marks = ",".join("?" * len(chunk))
+            Library._reindex(conn, f"WHERE e.id IN ({marks})", tuple(chunk))
+
+    def _replace_feed_rows(self, changed: list[tuple[int, Episode]]) -> None:
+        ids = [(episode_id,) for episode_id, _ in changed]
+        kept = ",".join("?" * len(_KEPT_SOURCES))
+        self.conn.executemany(
+            f"DELETE FROM chapters WHERE episode_id = ? AND source NOT IN ({kept})",
+            [(*i, *_KEPT_SOURCES) for i in ids],
+        )
+        for table in ("links", "transcripts"):
+            self.conn.executemany(f"DELETE FROM {table} WHERE episode_id = ?", ids)
+
+    def _insert_rows(
+        self, added: list[tuple[int, Episode]], changed: list[tuple[int, Episode]]
+    ) -> None:
+        chapters: list[tuple[Any, ...]] = []
+        links: list[tuple[Any, ...]] = []
+        transcripts: list[tuple[Any, ...]] = []
+        attachments: list[tuple[int, str]] = []
+        for is_new, pairs in ((True, added), (False, changed)):
+            for episode_id, episode in pairs:
+                chapters.extend(
+                    _chapter_rows(
+                        episode_id,
+                        episode.chapters
+                        if is_new
+                        else (c for c in episode.chapters if c.source not in _KEPT_SOURCES),
+                    )
+                )
+                links.extend(
+                    (episode_id, i, link.label, link.url, link.chapter_index)
+                    for i, link in enumerate(episode.links)
+                )
+                transcripts.extend(
+                    (episode_id, i, t.url, t.type, t.language, t.rel)
+                    for i, t in enumerate(episode.transcripts)
+                )
+                if episode.local_path:
+                    attachments.append((episode_id, episode.local_path))
+        conn = self.conn
+        conn.executemany(_INSERT_CHAPTER, chapters)
+        conn.executemany(
+            "INSERT INTO links (episode_id, idx, label, url, chapter_index) VALUES (?, ?, ?, ?, ?)",
+            links,
+        )
+        conn.executemany(
+            "INSERT INTO transcripts (episode_id, idx, url, type, language, rel) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            transcripts,
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO attachments (episode_id, source) VALUES (?, ?)", attachments
+        )
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -292,51 +593,88 @@ class Library:
 
     Raises LibraryError when the file can't be opened or written, or was made by a newer
     podplayer; a file that is not a database raises it too (:func:`open_library` handles that
-    case by moving the file aside). Use on one thread only (see the module docstring).
+    case by moving the file aside). Raises LibraryBusyError when another process holds the file
+    locked for longer than the retries wait: busy is not damaged, and the file is left alone.
+    Use on one thread only (see the module docstring).
 
-    ``verify`` False skips the integrity check of every page (``PRAGMA quick_check``, about
-    1 ms per MB): for a file this process has already checked, such as a worker thread's
-    connection, or the window's after a check run beside the start-up.
+    A library that can't be written (a read-only file or folder) opens read-only:
+    :attr:`read_only` is True, :attr:`problem` says so in words, and every write raises
+    LibraryReadOnlyError. A write that fails because the file became read-only or the disk is
+    full turns the library read-only the same way (``first`` is True on the error that tells).
+
+    Opening costs the same whatever the library's size: the page check (``PRAGMA quick_check``)
+    runs only when the file was not closed cleanly (its write-ahead log was left behind), and
+    ``verify`` False skips even that (a worker thread's connection to a file this process has
+    opened).
     """
 
     def __init__(self, path: Path, *, verify: bool = True) -> None:
         self.path = path
         self._verify = verify
+        self.read_only = False
+        self.problem: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise LibraryError(
                 f"Could not create the library folder {path.parent}: {exc.strerror}"
             ) from None
+        unclean = _left_a_log(path)
+        self._conn = self._connect(path)
         try:
-            # Autocommit mode: transactions are opened explicitly by _write().
-            self._conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as exc:
-            raise LibraryError(f"Could not open the library {path}: {exc}") from None
-        try:
-            self._prepare()
+            self._prepare_with_retries(unclean)
+        except LibraryReadOnlyError:
+            self._conn.close()
+            self._open_read_only()
         except BaseException:
             self._conn.close()
             raise
 
+    @staticmethod
+    def _connect(path: Path, *, read_only: str = "") -> sqlite3.Connection:
+        try:
+            if read_only:
+                uri = f"{path.resolve().as_uri()}?{read_only}"
+                return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0.5)
+            # Autocommit mode: transactions are opened explicitly by _write().
+            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Could not open the library {path}: {exc}") from None
+
     # -- opening ---------------------------------------------------------------------------------
 
-    def _prepare(self) -> None:
+    def _prepare_with_retries(self, unclean: bool) -> None:
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                self._prepare(unclean)
+                return
+            except _LockedError:
+                log.info("The library %s is locked (attempt %d)", self.path, attempt + 1)
+                time.sleep(_OPEN_RETRY_S)
+        raise LibraryBusyError(
+            "The library is in use by another program and did not become free. podplayer "
+            "left it untouched; close the other podplayer (or wait for its import) and try again."
+        )
+
+    def _prepare(self, unclean: bool) -> None:
         conn = self._conn
         try:
+            conn.execute(f"PRAGMA busy_timeout = {_OPEN_WAIT_MS}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            if version > 0 and self._verify:
+            if version > 0 and self._verify and unclean:
                 check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
                 if check != "ok":
                     raise _CorruptError(f"integrity check: {check}")
         except sqlite3.DatabaseError as exc:
-            raise _CorruptError(str(exc)) from None
+            raise _classified(exc) from None
         if version > SCHEMA_VERSION:
             raise LibraryError(
                 f"The library {self.path} was written by a newer podplayer (schema {version}, "
                 f"this one knows {SCHEMA_VERSION}); it was left untouched."
             )
+        if not _writable(self.path):
+            raise LibraryReadOnlyError(_READ_ONLY_WORDS)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -344,9 +682,34 @@ class Library:
             # last commits.
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate(version)
         except sqlite3.DatabaseError as exc:
-            raise _CorruptError(str(exc)) from None
+            raise _classified(exc) from None
+        self._migrate(version)
+
+    def _open_read_only(self) -> None:
+        self.read_only = True
+        self.problem = _READ_ONLY_WORDS
+        log.warning("The library %s can't be written; opening it read-only", self.path)
+        # A read-only folder can't hold the WAL index SQLite needs even to read: then the file
+        # is read as it is (nothing can write it there either).
+        for mode in ("mode=ro", "mode=ro&immutable=1"):
+            self._conn = self._connect(self.path, read_only=mode)
+            try:
+                version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                break
+            except sqlite3.DatabaseError as exc:
+                self._conn.close()
+                error = exc
+        else:
+            raise LibraryError(f"Could not read the library {self.path}: {error}") from None
+        if version != SCHEMA_VERSION:
+            self._conn.close()
+            raise LibraryError(
+                "The library can't be written and was made by another version of podplayer "
+                f"(schema {version}, this one uses {SCHEMA_VERSION}), so it can't be read. "
+                "Make the file writable and start podplayer again."
+            )
 
     def _migrate(self, version: int) -> None:
         for number in range(version, SCHEMA_VERSION):
@@ -355,13 +718,17 @@ class Library:
                 self._conn.execute("BEGIN IMMEDIATE")
                 for statement in _statements(MIGRATIONS[number]):
                     self._conn.execute(statement)
-                if number + 1 == 2:
+                if number + 1 == 3:
+                    # Schema 3 made the search index anew (schema 2's is dropped unfilled).
+                    self._move_settings_into_tables()
                     self._reindex_all()
                 self._conn.execute(f"PRAGMA user_version = {number + 1}")
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                if _is_locked(exc):
+                    raise _LockedError(str(exc)) from None
                 raise LibraryError(
                     f"Could not update the library {self.path} to schema {number + 1}: {exc}"
                 ) from None
@@ -378,16 +745,38 @@ class Library:
 
     @contextlib.contextmanager
     def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise LibraryReadOnlyError(self.problem or _READ_ONLY_WORDS, first=False)
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk).
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise LibraryError(f"Could not {what} in the library: {exc}") from None
+            if self._conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            self._fail_write(what, exc)
+
+    def _fail_write(self, what: str, exc: sqlite3.Error) -> NoReturn:
+        """Raise the error a failed write means: busy, read-only from now on, or plain."""
+        if _is_locked(exc):
+            raise LibraryBusyError(
+                f"Could not {what}: the library is in use by another program. Try again in a "
+                "moment."
+            ) from None
+        words = _STOP_WRITING_WORDS.get(getattr(exc, "sqlite_errorcode", -1) & 0xFF)
+        if words is not None:
+            log.warning("Writes to the library %s stopped: %s", self.path, exc)
+            self.read_only = True
+            self.problem = words
+            raise LibraryReadOnlyError(words) from None
+        raise LibraryError(f"Could not {what} in the library: {exc}") from None
 
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         try:
@@ -405,13 +794,39 @@ class Library:
         An existing podcast with the same URL is updated; episodes are matched by guid and
         updated in place, so play state, attachments and chapter lists read from the audio file
         or made by the user are kept. Episodes no longer in the feed are kept too (listeners
-        keep their history). Raises LibraryError.
+        keep their history). Episodes that arrive in a podcast already subscribed (with
+        episodes) are marked new. One transaction, whatever the number of episodes. Raises
+        LibraryError.
         """
+        podcast_id = self._store_podcast(podcast, create=True)
+        assert podcast_id is not None
+        return podcast_id
+
+    def update_podcast(self, podcast: Podcast) -> bool:
+        """:meth:`add_podcast` for a podcast that must still be subscribed: when the listener
+        unsubscribed meanwhile (a refresh in flight), nothing is stored and False returned."""
+        return self._store_podcast(podcast, create=False) is not None
+
+    def subscribe(self, url: str, title: str = "") -> bool:
+        """Subscribe to ``url`` before (or without) reading its feed: the subscription is kept
+        whatever the feed does, until :meth:`remove_podcast`. ``title`` names it until the feed
+        does (an OPML title; default: the URL). Returns False when already subscribed. Raises
+        LibraryError."""
+        with self._write("subscribe") as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO podcasts (url, title, added) VALUES (?, ?, ?)",
+                (url, title.strip() or url, time.time()),
+            )
+            return cursor.rowcount > 0
+
+    def _store_podcast(self, podcast: Podcast, *, create: bool) -> int | None:
         now = time.time()
         with self._write("save the podcast") as conn:
             row = conn.execute(
                 "SELECT id, title FROM podcasts WHERE url = ?", (podcast.url,)
             ).fetchone()
+            if row is None and not create:
+                return None
             if row is None:
                 podcast_id = conn.execute(
                     "INSERT INTO podcasts (url, title, description, image, added) "
@@ -431,174 +846,67 @@ class Library:
                     "SELECT guid, id, digest FROM episodes WHERE podcast_id = ?", (podcast_id,)
                 )
             }
-            for seq, episode in enumerate(podcast.episodes):
-                self._store_episode(
-                    conn,
-                    podcast_id,
-                    podcast.title,
-                    seq,
-                    episode,
-                    existing=known.get(episode.guid),
-                    now=now,
-                )
+            _EpisodeStore(conn, podcast_id, podcast.title, now, mark_new=bool(known)).store(
+                podcast.episodes, known
+            )
             # The podcast's title is in the index row of every one of its episodes.
             if row is not None and row[1] != podcast.title:
-                for (episode_id,) in conn.execute(
-                    "SELECT id FROM episodes WHERE podcast_id = ?", (podcast_id,)
-                ).fetchall():
-                    self._index_episode(conn, episode_id)
+                self._reindex(conn, "WHERE podcast_id = ?", (podcast_id,))
         return podcast_id
 
-    def _store_episode(
-        self,
-        conn: sqlite3.Connection,
-        podcast_id: int,
-        podcast_title: str,
-        seq: int,
-        episode: Episode,
-        *,
-        existing: tuple[int, str | None] | None,
-        now: float,
-    ) -> None:
-        digest = _digest(episode)
-        values = (
-            seq,
-            episode.number,
-            episode.title,
-            _timestamp(episode.published),
-            episode.duration_ms,
-            episode.audio_url,
-            episode.description,
-            digest,
-        )
-        if existing is None:
-            episode_id = conn.execute(
-                "INSERT INTO episodes (seq, number, title, published, duration_ms, audio_url, "
-                "description, digest, podcast_id, guid, first_seen) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, podcast_id, episode.guid, now),
-            ).lastrowid
-            assert episode_id is not None
-        else:
-            episode_id, old_digest = existing
-            if old_digest == digest:
-                conn.execute("UPDATE episodes SET seq = ? WHERE id = ?", (seq, episode_id))
-                return
-            conn.execute(
-                "UPDATE episodes SET seq = ?, number = ?, title = ?, published = ?, "
-                "duration_ms = ?, audio_url = ?, description = ?, digest = ? WHERE id = ?",
-                (*values, episode_id),
-            )
-            kept = ",".join("?" * len(_KEPT_SOURCES))
-            conn.execute(
-                f"DELETE FROM chapters WHERE episode_id = ? AND source NOT IN ({kept})",
-                (episode_id, *_KEPT_SOURCES),
-            )
-            conn.execute("DELETE FROM links WHERE episode_id = ?", (episode_id,))
-        if episode.local_path:
-            conn.execute(
-                "INSERT OR IGNORE INTO attachments (episode_id, source) VALUES (?, ?)",
-                (episode_id, episode.local_path),
-            )
-        self._insert_chapters(
-            conn,
-            episode_id,
-            [c for c in episode.chapters if c.source not in _KEPT_SOURCES]
-            if existing is not None
-            else list(episode.chapters),
-        )
-        conn.executemany(
-            "INSERT INTO links (episode_id, idx, label, url, chapter_index) VALUES (?, ?, ?, ?, ?)",
-            [
-                (episode_id, i, link.label, link.url, link.chapter_index)
-                for i, link in enumerate(episode.links)
-            ],
-        )
-        self._index_episode(conn, episode_id, podcast_title)
+    def _index_episode(self, conn: sqlite3.Connection, episode_id: int) -> None:
+        """Rewrite the search rows of one episode (after its chapters changed)."""
+        self._reindex(conn, "WHERE e.id = ?", (episode_id,))
 
     @staticmethod
-    def _insert_chapters(
-        conn: sqlite3.Connection, episode_id: int, chapters: list[Chapter]
-    ) -> None:
-        counters: dict[str, int] = {}
-        rows = []
-        for chapter in chapters:
-            idx = counters.get(chapter.source, 0)
-            counters[chapter.source] = idx + 1
-            rows.append(
-                (
-                    episode_id,
-                    str(chapter.source),
-                    idx,
-                    chapter.start_ms,
-                    chapter.end_ms,
-                    chapter.title,
-                    chapter.url,
-                    chapter.image,
+    def _reindex(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> None:
+        """Rewrite the search rows of the episodes ``where`` selects, in bulk."""
+        rows = conn.execute(
+            "SELECT e.id, e.title, e.description, p.title FROM episodes e "
+            f"JOIN podcasts p ON p.id = e.podcast_id {where}",
+            params,
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        chapters: dict[int, list[tuple[str, int, int, str]]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for episode_id, source, idx, start, title in conn.execute(
+                "SELECT episode_id, source, idx, start_ms, title FROM chapters "
+                f"WHERE episode_id IN ({marks})",
+                chunk,
+            ):
+                chapters.setdefault(episode_id, []).append((source, idx, start, title))
+        _delete_index_rows(conn, ids)
+        fts: list[tuple[int, str, str, str, int | None]] = []
+        for episode_id, title, description, podcast_title in rows:
+            found = sorted(chapters.get(episode_id, ()), key=lambda c: (rank(c[0]), c[0], c[1]))
+            fts.extend(
+                _index_rows(
+                    episode_id, title, description, podcast_title, [(c[2], c[3]) for c in found]
                 )
             )
-        conn.executemany(
-            "INSERT OR REPLACE INTO chapters "
-            "(episode_id, source, idx, start_ms, end_ms, title, url, image) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-    def _index_episode(
-        self, conn: sqlite3.Connection, episode_id: int, podcast_title: str | None = None
-    ) -> None:
-        """Rewrite the search rows of one episode: its own row and its shown chapter list."""
-        low = episode_id << _ROW_BITS
-        conn.execute(
-            "DELETE FROM search WHERE rowid BETWEEN ? AND ?", (low, low + (1 << _ROW_BITS) - 1)
-        )
-        row = conn.execute(
-            "SELECT e.title, e.description, p.title FROM episodes e "
-            "JOIN podcasts p ON p.id = e.podcast_id WHERE e.id = ?",
-            (episode_id,),
-        ).fetchone()
-        if row is None:
-            return
-        title, description, stored_podcast_title = row
-        podcast_title = stored_podcast_title if podcast_title is None else podcast_title
-        conn.execute(
-            "INSERT INTO search (rowid, title, body, podcast) VALUES (?, ?, ?, ?)",
-            (low, title, _notes_text(description), podcast_title),
-        )
-        chapters = self._chapter_rows(conn, episode_id)[:_MAX_INDEXED_CHAPTERS]
-        conn.executemany(
-            "INSERT INTO search (rowid, title, body, podcast) VALUES (?, ?, '', '')",
-            [(low + i + 1, chapter_title) for i, (_, chapter_title) in enumerate(chapters)],
-        )
-
-    @staticmethod
-    def _best_source(conn: sqlite3.Connection, episode_id: int) -> str | None:
-        sources = [
-            str(s)
-            for (s,) in conn.execute(
-                "SELECT DISTINCT source FROM chapters WHERE episode_id = ?", (episode_id,)
-            )
-        ]
-        if not sources:
-            return None
-        return min(sources, key=_rank)
-
-    def _chapter_rows(self, conn: sqlite3.Connection, episode_id: int) -> list[tuple[int, str]]:
-        source = self._best_source(conn, episode_id)
-        if source is None:
-            return []
-        return [
-            (int(start), str(title))
-            for start, title in conn.execute(
-                "SELECT start_ms, title FROM chapters WHERE episode_id = ? AND source = ? "
-                "ORDER BY idx",
-                (episode_id, source),
-            )
-        ]
+        conn.executemany(_INSERT_INDEX_ROW, fts)
 
     def _reindex_all(self) -> None:
-        for (episode_id,) in self._conn.execute("SELECT id FROM episodes").fetchall():
-            self._index_episode(self._conn, episode_id)
+        self._reindex(self._conn, "", ())
+
+    def _move_settings_into_tables(self) -> None:
+        """Schema 3: per-podcast JSON settings into their tables; orphans (of podcasts
+        unsubscribed before) are dropped."""
+        conn = self._conn
+        ids = {url: pid for pid, url in conn.execute("SELECT id, url FROM podcasts")}
+        for key, value in conn.execute("SELECT key, value FROM settings").fetchall():
+            prefix = next((p for p in _PODCAST_SETTINGS if key.startswith(p)), None)
+            if prefix is None:
+                continue
+            conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            podcast_id = ids.get(key[len(prefix) :])
+            try:
+                data = json.loads(value)
+            except json.JSONDecodeError:
+                continue
+            if podcast_id is not None:
+                _PODCAST_SETTINGS[prefix][1](conn, podcast_id, data)
 
     def podcasts(self) -> list[Podcast]:
         """Every podcast, by title, without episodes (see :meth:`episodes`). Raises LibraryError."""
@@ -643,12 +951,13 @@ class Library:
         """The podcast's episodes in feed order (newest first for most feeds).
 
         Each carries its preferred chapter list (user, then tags, json, psc, show notes), its
-        links, and an attached local file as ``local_path`` (an attached http(s) URL replaces
-        ``audio_url``). An unknown URL gives an empty list. Raises LibraryError.
+        links, its chapter-file URL and transcripts, and an attached local file as
+        ``local_path`` (an attached http(s) URL replaces ``audio_url``). An unknown URL gives
+        an empty list. Raises LibraryError.
         """
         rows = self._read(
             "SELECT e.id, e.guid, e.number, e.title, e.published, e.duration_ms, e.audio_url, "
-            "e.description, a.source AS attached FROM episodes e "
+            "e.description, e.chapters_url, a.source AS attached FROM episodes e "
             "JOIN podcasts p ON p.id = e.podcast_id "
             "LEFT JOIN attachments a ON a.episode_id = e.id "
             "WHERE p.url = ? ORDER BY e.seq, e.id",
@@ -659,6 +968,7 @@ class Library:
         ids = [r["id"] for r in rows]
         chapters = self._chapters_for(ids)
         links = self._links_for(ids)
+        transcripts = self._transcripts_for(ids)
         result = []
         for r in rows:
             attached: str | None = r["attached"]
@@ -675,6 +985,8 @@ class Library:
                     description=r["description"],
                     chapters=chapters.get(r["id"], ()),
                     links=links.get(r["id"], ()),
+                    chapters_url=r["chapters_url"],
+                    transcripts=transcripts.get(r["id"], ()),
                 )
             )
         return result
@@ -692,9 +1004,23 @@ class Library:
                     _chapter(row)
                 )
         return {
-            episode_id: tuple(lists[min(lists, key=_rank)])
+            episode_id: tuple(lists[min(lists, key=rank)])
             for episode_id, lists in by_source.items()
         }
+
+    def _transcripts_for(self, ids: list[int]) -> dict[int, tuple[TranscriptRef, ...]]:
+        found: dict[int, list[TranscriptRef]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._read(
+                "SELECT episode_id, url, type, language, rel FROM transcripts "
+                f"WHERE episode_id IN ({marks}) ORDER BY episode_id, idx",
+                chunk,
+            ):
+                found.setdefault(row["episode_id"], []).append(
+                    TranscriptRef(row["url"], row["type"], row["language"], row["rel"])
+                )
+        return {k: tuple(v) for k, v in found.items()}
 
     def _links_for(self, ids: list[int]) -> dict[int, tuple[Link, ...]]:
         found: dict[int, list[Link]] = {}
@@ -737,30 +1063,66 @@ class Library:
             conn.execute(
                 "DELETE FROM chapters WHERE episode_id = ? AND source = ?", (episode_id, source)
             )
-            self._insert_chapters(conn, episode_id, items)
+            conn.executemany(_INSERT_CHAPTER, _chapter_rows(episode_id, items))
             self._index_episode(conn, episode_id)
 
-    def remove_podcast(self, url: str) -> bool:
-        """Unsubscribe: forget the podcast, its episodes, their play state and attachments.
+    def remove_podcast(self, url: str, *, delete_downloads: bool = False) -> bool:
+        """Unsubscribe: forget the podcast, its episodes, their play state, attachments,
+        preferences, skip rules, chapter ticks and feed status.
 
-        Downloaded files are not deleted here. Returns False when ``url`` was not subscribed.
-        Raises LibraryError.
+        Downloaded files are deleted too when ``delete_downloads`` (after the library forgot
+        them; a file that can't be deleted is logged and left). Returns False when ``url`` was
+        not subscribed. Raises LibraryError.
         """
         with self._write("remove the podcast") as conn:
             row = conn.execute("SELECT id FROM podcasts WHERE url = ?", (url,)).fetchone()
             if row is None:
                 return False
-            for (episode_id,) in conn.execute(
-                "SELECT id FROM episodes WHERE podcast_id = ?", (row[0],)
-            ).fetchall():
-                low = episode_id << _ROW_BITS
-                conn.execute(
-                    "DELETE FROM search WHERE rowid BETWEEN ? AND ?",
-                    (low, low + (1 << _ROW_BITS) - 1),
+            ids = [i for (i,) in conn.execute("SELECT id FROM episodes WHERE podcast_id = ?", row)]
+            files = [
+                str(path)
+                for (path,) in conn.execute(
+                    "SELECT a.source FROM attachments a JOIN episodes e ON e.id = a.episode_id "
+                    "WHERE e.podcast_id = ? AND a.kind = 'download'",
+                    row,
                 )
-            conn.execute("DELETE FROM podcasts WHERE id = ?", (row[0],))
+            ]
+            _delete_index_rows(conn, ids)
+            conn.execute("DELETE FROM podcasts WHERE id = ?", row)
             conn.execute("DELETE FROM feed_status WHERE url = ?", (url,))
+        if delete_downloads:
+            for path in files:
+                delete_download_files(Path(path))
         return True
+
+    def delete_download(self, guid: str, *, podcast_url: str | None = None) -> bool:
+        """Delete an episode's downloaded file (with any unfinished part) and forget it; the
+        episode plays from the web again. Returns False when it had no download. Raises
+        LibraryError."""
+        episode_id = self._episode_id(guid, podcast_url)
+        with self._write("forget the download") as conn:
+            row = conn.execute(
+                "SELECT source FROM attachments WHERE episode_id = ? AND kind = 'download'",
+                (episode_id,),
+            ).fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM attachments WHERE episode_id = ?", (episode_id,))
+        delete_download_files(Path(row[0]))
+        return True
+
+    def downloads(self, podcast_url: str) -> dict[str, str]:
+        """``{guid: file}`` of the podcast's downloaded episodes (the episode list's mark).
+
+        Raises LibraryError."""
+        return {
+            r[0]: r[1]
+            for r in self._read(
+                "SELECT e.guid, a.source FROM attachments a JOIN episodes e ON e.id = a.episode_id "
+                "JOIN podcasts p ON p.id = e.podcast_id WHERE p.url = ? AND a.kind = 'download'",
+                [podcast_url],
+            )
+        }
 
     # -- play state ------------------------------------------------------------------------------
 
@@ -789,6 +1151,7 @@ class Library:
                 "last_played = excluded.last_played",
                 (episode_id, max(0, int(position_ms)), time.time()),
             )
+            conn.execute("UPDATE episodes SET is_new = 0 WHERE id = ? AND is_new", (episode_id,))
 
     def position(self, guid: str, *, podcast_url: str | None = None) -> int:
         """The saved position in ms (0 when never played). Raises LibraryError."""
@@ -830,6 +1193,7 @@ class Library:
                 "position_ms = CASE WHEN excluded.played THEN 0 ELSE position_ms END",
                 (episode_id, int(played)),
             )
+            conn.execute("UPDATE episodes SET is_new = 0 WHERE id = ? AND is_new", (episode_id,))
 
     def new_episodes(self, podcast_url: str, since: float) -> list[str]:
         """Guids of the podcast's episodes first seen after ``since`` (Unix s), never played.
@@ -846,6 +1210,87 @@ class Library:
                 [podcast_url, since],
             )
         ]
+
+    def new_counts(self) -> dict[str, int]:
+        """``{podcast URL: number of new episodes}`` for podcasts that have any.
+
+        An episode is new from the refresh that brought it (into a podcast already subscribed)
+        until it is played, marked or cleared; the state is stored. Raises LibraryError."""
+        return {
+            r[0]: r[1]
+            for r in self._read(
+                "SELECT p.url, count(*) FROM episodes e JOIN podcasts p ON p.id = e.podcast_id "
+                "WHERE e.is_new GROUP BY p.url"
+            )
+        }
+
+    def new_guids(self, podcast_url: str) -> set[str]:
+        """The guids of the podcast's new episodes (see :meth:`new_counts`). Raises
+        LibraryError."""
+        return {
+            r[0]
+            for r in self._read(
+                "SELECT e.guid FROM episodes e JOIN podcasts p ON p.id = e.podcast_id "
+                "WHERE p.url = ? AND e.is_new",
+                [podcast_url],
+            )
+        }
+
+    def clear_new(self, podcast_url: str, guids: Iterable[str] | None = None) -> None:
+        """No longer new: ``guids`` of the podcast, or all its episodes. Raises LibraryError."""
+        with self._write("update the new episodes") as conn:
+            if guids is None:
+                conn.execute(
+                    "UPDATE episodes SET is_new = 0 WHERE is_new AND podcast_id = "
+                    "(SELECT id FROM podcasts WHERE url = ?)",
+                    (podcast_url,),
+                )
+                return
+            conn.executemany(
+                "UPDATE episodes SET is_new = 0 WHERE is_new AND guid = ? AND podcast_id = "
+                "(SELECT id FROM podcasts WHERE url = ?)",
+                [(guid, podcast_url) for guid in guids],
+            )
+
+    # -- per-podcast data ------------------------------------------------------------------------
+
+    def _podcast_id(self, url: str) -> int:
+        rows = self._read("SELECT id FROM podcasts WHERE url = ?", [url])
+        if not rows:
+            raise LibraryError(f"“{url}” is not subscribed")
+        return int(rows[0][0])
+
+    def podcast_prefs(self, podcast_url: str) -> PodcastPrefs:
+        """The podcast's preferences, skip rules and chapter ticks (defaults when none are
+        stored, or the podcast is unknown). Raises LibraryError."""
+        rows = self._read("SELECT id FROM podcasts WHERE url = ?", [podcast_url])
+        if not rows:
+            return PodcastPrefs()
+        return _read_prefs(self._conn, int(rows[0][0])) or PodcastPrefs()
+
+    def set_podcast_prefs(self, podcast_url: str, prefs: PodcastPrefs) -> None:
+        """Store the podcast's preferences (deleted with the podcast). Raises LibraryError
+        (also when it is not subscribed)."""
+        podcast_id = self._podcast_id(podcast_url)
+        with self._write("save the podcast's preferences") as conn:
+            _write_prefs(conn, podcast_id, prefs)
+
+    def seen(self, podcast_url: str) -> float | None:
+        """When the listener last caught up with the podcast (Unix s), or None. Raises
+        LibraryError."""
+        rows = self._read(
+            "SELECT s.seen FROM podcast_prefs s JOIN podcasts p ON p.id = s.podcast_id "
+            "WHERE p.url = ?",
+            [podcast_url],
+        )
+        return None if not rows or rows[0][0] is None else float(rows[0][0])
+
+    def set_seen(self, podcast_url: str, when: float | None = None) -> None:
+        """Record that the listener caught up with the podcast at ``when`` (default now).
+        Raises LibraryError (also when it is not subscribed)."""
+        podcast_id = self._podcast_id(podcast_url)
+        with self._write("save the podcast's state") as conn:
+            _write_seen(conn, podcast_id, time.time() if when is None else when)
 
     # -- attachments -----------------------------------------------------------------------------
 
@@ -882,7 +1327,17 @@ class Library:
     # -- settings --------------------------------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:
-        """The JSON value stored under ``key``, or ``default``. Raises LibraryError."""
+        """The JSON value stored under ``key``, or ``default``. Raises LibraryError.
+
+        The per-podcast keys of earlier versions (``podcast prefs <url>``, ``seen <url>``,
+        ``chapter-urls <url>``) still read, from the podcast's tables."""
+        prefix = next((p for p in _PODCAST_SETTINGS if key.startswith(p)), None)
+        if prefix is not None:
+            rows = self._read("SELECT id FROM podcasts WHERE url = ?", [key[len(prefix) :]])
+            if not rows:
+                return default
+            value = _PODCAST_SETTINGS[prefix][0](self._conn, int(rows[0][0]))
+            return default if value is None else value
         rows = self._read("SELECT value FROM settings WHERE key = ?", [key])
         if not rows:
             return default
@@ -899,6 +1354,14 @@ class Library:
             text = json.dumps(value, ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             raise LibraryError(f"The setting {key} can't be saved: {exc}") from None
+        prefix = next((p for p in _PODCAST_SETTINGS if key.startswith(p)), None)
+        if prefix is not None:
+            # Old per-podcast keys go to the podcast's tables (nothing kept for an unknown one).
+            rows = self._read("SELECT id FROM podcasts WHERE url = ?", [key[len(prefix) :]])
+            if rows:
+                with self._write("save the setting") as conn:
+                    _PODCAST_SETTINGS[prefix][1](conn, int(rows[0][0]), value)
+            return
         with self._write("save the setting") as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, text))
 
@@ -907,13 +1370,24 @@ class Library:
     def feed_status(self, url: str) -> FeedStatus:
         """The last refresh of the feed at ``url`` (empty when never refreshed)."""
         rows = self._read(
-            "SELECT etag, last_modified, last_error, last_refresh, last_success FROM feed_status "
-            "WHERE url = ?",
+            "SELECT etag, last_modified, last_error, last_refresh, last_success, failing_since "
+            "FROM feed_status WHERE url = ?",
             [url],
         )
         if not rows:
             return FeedStatus(url)
         return FeedStatus(url, *tuple(rows[0]))
+
+    def feed_statuses(self) -> dict[str, FeedStatus]:
+        """The status of every subscribed feed that was refreshed, by URL (``failing``,
+        ``last_error`` and ``failing_since`` tell a failing one). Raises LibraryError."""
+        return {
+            r[0]: FeedStatus(*tuple(r))
+            for r in self._read(
+                "SELECT f.url, etag, last_modified, last_error, last_refresh, last_success, "
+                "failing_since FROM feed_status f JOIN podcasts p ON p.url = f.url"
+            )
+        }
 
     def set_feed_status(
         self,
@@ -937,15 +1411,16 @@ class Library:
                     "last_success) VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT (url) DO UPDATE SET "
                     "etag = excluded.etag, last_modified = excluded.last_modified, "
                     "last_error = NULL, last_refresh = excluded.last_refresh, "
-                    "last_success = excluded.last_success",
+                    "last_success = excluded.last_success, failing_since = NULL",
                     (url, etag, last_modified, now, now),
                 )
             else:
                 conn.execute(
-                    "INSERT INTO feed_status (url, last_error, last_refresh) VALUES (?, ?, ?) "
-                    "ON CONFLICT (url) DO UPDATE SET last_error = excluded.last_error, "
-                    "last_refresh = excluded.last_refresh",
-                    (url, error, now),
+                    "INSERT INTO feed_status (url, last_error, last_refresh, failing_since) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                    "last_error = excluded.last_error, last_refresh = excluded.last_refresh, "
+                    "failing_since = coalesce(failing_since, excluded.failing_since)",
+                    (url, error, now, now),
                 )
 
     def optimize(self) -> None:
@@ -966,45 +1441,171 @@ class Library:
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Episodes and chapters matching every word of ``text`` (the last word as a prefix).
 
-        Titles weigh more than show notes; best first. Empty text gives no hits. Raises
-        LibraryError.
+        Titles, show notes and every chapter of every source are searched. Ranked (BM25,
+        titles weigh more than notes) among at most :data:`SEARCH_CAP` matches, the newest
+        first, so a one-letter or very common word costs no more than a rare one; best first.
+        Empty text gives no hits. Raises LibraryError.
         """
         query = _fts_query(text)
         if query is None or limit <= 0:
             return []
         try:
             hits = self._conn.execute(
-                "SELECT rowid, bm25(search, 10.0, 1.0, 3.0) AS score FROM search "
-                "WHERE search MATCH ? ORDER BY score LIMIT ?",
-                (query, limit),
+                "SELECT rowid, title, start_ms, score FROM (SELECT rowid, title, start_ms, "
+                "bm25(search, 10.0, 1.0, 3.0) AS score FROM search WHERE search MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?) ORDER BY score, rowid DESC LIMIT ?",
+                (query, SEARCH_CAP, limit),
             ).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"Could not search the library: {exc}") from None
+        ids = sorted({rowid >> _ROW_BITS for rowid, *_ in hits})
+        episodes: dict[int, tuple[str, str, str, str]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for episode_id, *values in self._read(
+                "SELECT e.id, e.guid, e.title, p.title, p.url FROM episodes e "
+                f"JOIN podcasts p ON p.id = e.podcast_id WHERE e.id IN ({marks})",
+                chunk,
+            ):
+                episodes[episode_id] = tuple(values)
         result = []
         mask = (1 << _ROW_BITS) - 1
-        for rowid, score in hits:
-            episode_id, place = rowid >> _ROW_BITS, rowid & mask
-            rows = self._read(
-                "SELECT e.guid, e.title, p.title, p.url FROM episodes e "
-                "JOIN podcasts p ON p.id = e.podcast_id WHERE e.id = ?",
-                [episode_id],
-            )
-            if not rows:
+        for rowid, title, start, score in hits:
+            found = episodes.get(rowid >> _ROW_BITS)
+            if found is None:
                 continue
-            guid, episode_title, podcast_title, podcast_url = rows[0]
-            chapter: str | None = None
-            start: int | None = None
-            if place:
-                found = self._chapter_rows(self._conn, episode_id)
-                if place - 1 >= len(found):
-                    continue
-                start, chapter = found[place - 1]
+            guid, episode_title, podcast_title, podcast_url = found
+            chapter = title if rowid & mask else None
             result.append(
                 SearchHit(
-                    podcast_title, episode_title, guid, chapter, start, -float(score), podcast_url
+                    podcast_title,
+                    episode_title,
+                    guid,
+                    chapter,
+                    None if chapter is None else int(start),
+                    -float(score),
+                    podcast_url,
                 )
             )
         return result
+
+
+#: The most matches a search ranks: past it, the newest matches are ranked and the rest are not.
+SEARCH_CAP = 2000
+
+
+def _read_prefs(conn: sqlite3.Connection, podcast_id: int) -> PodcastPrefs | None:
+    row = conn.execute(
+        "SELECT intro_ms, outro_ms, speed, volume, allow_images FROM podcast_prefs "
+        "WHERE podcast_id = ?",
+        (podcast_id,),
+    ).fetchone()
+    rules = tuple(
+        r
+        for (r,) in conn.execute(
+            "SELECT rule FROM skip_rules WHERE podcast_id = ? ORDER BY idx", (podcast_id,)
+        )
+    )
+    ticks: dict[str, dict[int, bool]] = {}
+    for guid, start, play in conn.execute(
+        "SELECT guid, start_ms, play FROM chapter_ticks WHERE podcast_id = ?", (podcast_id,)
+    ):
+        ticks.setdefault(guid, {})[int(start)] = bool(play)
+    if row is None and not rules and not ticks:
+        return None
+    intro, outro, speed, volume, images = row if row is not None else (0, 0, None, None, 0)
+    return PodcastPrefs(
+        intro_ms=int(intro),
+        outro_ms=int(outro),
+        speed=speed,
+        volume=volume,
+        rules=rules,
+        allow_images=bool(images),
+        ticks=ticks,
+    )
+
+
+def _write_prefs(conn: sqlite3.Connection, podcast_id: int, prefs: PodcastPrefs) -> None:
+    conn.execute(
+        "INSERT INTO podcast_prefs (podcast_id, intro_ms, outro_ms, speed, volume, allow_images) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (podcast_id) DO UPDATE SET "
+        "intro_ms = excluded.intro_ms, outro_ms = excluded.outro_ms, speed = excluded.speed, "
+        "volume = excluded.volume, allow_images = excluded.allow_images",
+        (
+            podcast_id,
+            prefs.intro_ms,
+            prefs.outro_ms,
+            prefs.speed,
+            prefs.volume,
+            int(prefs.allow_images),
+        ),
+    )
+    conn.execute("DELETE FROM skip_rules WHERE podcast_id = ?", (podcast_id,))
+    conn.executemany(
+        "INSERT INTO skip_rules (podcast_id, idx, rule) VALUES (?, ?, ?)",
+        [(podcast_id, i, rule) for i, rule in enumerate(normalise_rules(prefs.rules))],
+    )
+    conn.execute("DELETE FROM chapter_ticks WHERE podcast_id = ?", (podcast_id,))
+    conn.executemany(
+        "INSERT INTO chapter_ticks (podcast_id, guid, start_ms, play) VALUES (?, ?, ?, ?)",
+        [
+            (podcast_id, guid, int(start), int(play))
+            for guid, marks in prefs.ticks.items()
+            for start, play in marks.items()
+        ],
+    )
+
+
+def _write_seen(conn: sqlite3.Connection, podcast_id: int, when: Any) -> None:
+    if isinstance(when, bool) or not isinstance(when, int | float):
+        return
+    conn.execute(
+        "INSERT INTO podcast_prefs (podcast_id, seen) VALUES (?, ?) "
+        "ON CONFLICT (podcast_id) DO UPDATE SET seen = excluded.seen",
+        (podcast_id, float(when)),
+    )
+
+
+def _read_seen(conn: sqlite3.Connection, podcast_id: int) -> float | None:
+    row = conn.execute(
+        "SELECT seen FROM podcast_prefs WHERE podcast_id = ?", (podcast_id,)
+    ).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+def _read_chapter_urls(conn: sqlite3.Connection, podcast_id: int) -> dict[str, str] | None:
+    found = dict(
+        conn.execute(
+            "SELECT guid, chapters_url FROM episodes WHERE podcast_id = ? "
+            "AND chapters_url IS NOT NULL",
+            (podcast_id,),
+        ).fetchall()
+    )
+    return found or None
+
+
+def _write_chapter_urls(conn: sqlite3.Connection, podcast_id: int, urls: Any) -> None:
+    if not isinstance(urls, dict):
+        return
+    conn.executemany(
+        "UPDATE episodes SET chapters_url = ? WHERE podcast_id = ? AND guid = ?",
+        [(u, podcast_id, g) for g, u in urls.items() if isinstance(u, str) and isinstance(g, str)],
+    )
+
+
+_PodcastGetter = Callable[[sqlite3.Connection, int], Any]
+_PodcastSetter = Callable[[sqlite3.Connection, int, Any], None]
+
+# The per-podcast settings keys of schema 2 ("<prefix><podcast url>") and the tables that hold
+# them now: moved by the migration, and still readable and writable through setting().
+_PODCAST_SETTINGS: dict[str, tuple[_PodcastGetter, _PodcastSetter]] = {
+    "podcast prefs ": (
+        lambda conn, pid: p.to_json() if (p := _read_prefs(conn, pid)) else None,
+        lambda conn, pid, data: _write_prefs(conn, pid, PodcastPrefs.from_json(data)),
+    ),
+    "seen ": (_read_seen, _write_seen),
+    "chapter-urls ": (_read_chapter_urls, _write_chapter_urls),
+}
 
 
 def _chapter(row: sqlite3.Row) -> Chapter:

@@ -73,8 +73,22 @@ class Link:
     chapter_index: int | None = None
 
 
+# A transcript a feed names for an episode (``podcast:transcript``): ``url`` absolute, ``type``
+# the MIME type the feed gives (text/vtt, application/srt, application/json, text/html...),
+# ``language`` and ``rel`` ("captions") as the feed writes them, or None.
+@dataclass(frozen=True, slots=True)
+class TranscriptRef:
+    url: str
+    type: str
+    language: str | None = None
+    rel: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Episode:
+    """One episode. ``chapters_url``: the Podcast 2.0 JSON chapters file the feed names (or
+    None); ``transcripts``: every transcript the feed names, in feed order."""
+
     guid: str
     number: int | None
     title: str
@@ -85,6 +99,8 @@ class Episode:
     description: str = ""
     chapters: tuple[Chapter, ...] = ()
     links: tuple[Link, ...] = ()
+    chapters_url: str | None = None
+    transcripts: tuple[TranscriptRef, ...] = ()
 
     @property
     def audio(self) -> str | None:

@@ -18,7 +18,7 @@ from defusedxml.ElementTree import fromstring
 
 from podplayer.core.errors import ParseError
 
-__all__ = ["Subscription", "read_opml", "write_opml"]
+__all__ = ["Subscription", "feed_url", "read_opml", "write_opml"]
 
 # Apps disagree on the attribute's case; a few old ones use "url".
 _URL_ATTRIBUTES = ("xmlUrl", "xmlurl", "xmlURL", "XMLURL", "url")
@@ -35,12 +35,15 @@ class Subscription:
     url: str
 
 
-def _web_url(raw: str) -> str | None:
-    """``raw`` as an http(s) URL, mapping feed:/itpc: schemes; None for anything else.
+def feed_url(raw: str) -> str | None:
+    """``raw`` as an http(s) URL, mapping feed:/itpc:/pcast:/podcast: schemes; None for
+    anything else.
 
-    >>> _web_url("feed://example.org/rss"), _web_url("itpc:https://example.org/rss")
+    >>> feed_url("feed://example.org/rss"), feed_url("itpc:https://example.org/rss")
     ('https://example.org/rss', 'https://example.org/rss')
-    >>> _web_url("file:///etc/passwd") is None
+    >>> feed_url("feed://http://example.org/rss")
+    'http://example.org/rss'
+    >>> feed_url("file:///etc/passwd") is None
     True
     """
     text = raw.strip()
@@ -48,6 +51,8 @@ def _web_url(raw: str) -> str | None:
     scheme = parts.scheme.lower()
     if scheme in _FEED_SCHEMES:
         inner = text[len(parts.scheme) + 1 :]
+        if inner.startswith(("//http://", "//https://")):
+            inner = inner[2:]
         if inner.startswith(("http://", "https://")):
             return inner
         text = f"{_FEED_SCHEMES[scheme]}:{inner}"
@@ -69,6 +74,10 @@ def read_opml(data: bytes) -> list[Subscription]:
         raise ParseError(f"This OPML file is larger than {MAX_OPML_BYTES // 2**20} MB")
     try:
         root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except LookupError as exc:
+        raise ParseError(
+            f"This OPML file declares an encoding podplayer does not know ({exc})"
+        ) from None
     except DefusedXmlException as exc:
         raise ParseError(
             f"This OPML file declares XML entities, which podplayer refuses ({exc})"
@@ -83,7 +92,7 @@ def read_opml(data: bytes) -> list[Subscription]:
         if _local(outline.tag) != "outline":
             continue
         raw = next((outline.get(a) for a in _URL_ATTRIBUTES if outline.get(a)), None)
-        url = _web_url(raw) if raw else None
+        url = feed_url(raw) if raw else None
         if url is None or url in seen:
             continue
         seen.add(url)

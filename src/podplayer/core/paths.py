@@ -24,6 +24,12 @@ class AppPaths:
     config_dir: Path
     cache_dir: Path
 
+    @property
+    def downloads_dir(self) -> Path:
+        """Where episodes are downloaded unless the listener picked a folder: in the data
+        folder, never the cache folder (cleaners empty that)."""
+        return self.data_dir / "downloads"
+
     def ensure(self) -> AppPaths:
         """Create the folders (mode 0700 for new ones) and return self. Raises OSError."""
         for folder in (self.data_dir, self.config_dir, self.cache_dir):

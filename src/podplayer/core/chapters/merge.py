@@ -1,7 +1,9 @@
-"""One chapter list from several sources.
+"""One chapter list from several sources, and the one precedence table of chapter sources.
 
-The list of the highest-precedence source wins and keeps its times (tags first: feed chapters
-drift when ads are inserted into the file). Where another source has a chapter starting within
+The list of the highest-precedence source wins and keeps its times: the listener's own marks
+first (they are the listener's decision), then the file's tags (feed chapters drift when ads are
+inserted into the file), JSON chapters, Podlove chapters, show-notes times. The library orders
+stored lists with the same :func:`rank`. Where another source has a chapter starting within
 :data:`TOLERANCE_MS` of a winning one, it fills in what the winner lacks: a title (when empty or a
 reader's placeholder such as "Chapter 3"), a link, an image. Each chapter keeps its source.
 """
@@ -16,18 +18,27 @@ from dataclasses import replace
 from podplayer.core.model import Chapter, ChapterSource
 
 PRECEDENCE: tuple[str, ...] = (
+    ChapterSource.USER,
     ChapterSource.TAGS,
     ChapterSource.JSON,
     ChapterSource.PSC,
     ChapterSource.SHOWNOTES,
-    ChapterSource.USER,
 )
+"""Chapter sources, best first: the one table every user of precedence reads."""
 TOLERANCE_MS = 1000
 _PLACEHOLDER_TITLE = re.compile(r"^(?:chapter\s*\d*)?$", re.IGNORECASE)
 
 
-def _rank(source: str) -> int:
-    return PRECEDENCE.index(source) if source in PRECEDENCE else len(PRECEDENCE)
+_RANKS = {str(source): place for place, source in enumerate(PRECEDENCE)}
+
+
+def rank(source: str) -> int:
+    """``source``'s place in :data:`PRECEDENCE` (0 is best; unknown sources after all).
+
+    >>> rank("user") < rank("tags") < rank("json") < rank("psc") < rank("shownotes") < rank("x")
+    True
+    """
+    return _RANKS.get(str(source), len(_RANKS))
 
 
 def _nearest(chapters: tuple[Chapter, ...], starts: list[int], at_ms: int) -> Chapter | None:
@@ -48,14 +59,15 @@ def order(lists: Mapping[str, tuple[Chapter, ...]]) -> list[str]:
     >>> order({"psc": (Chapter(0, "a"),), "tags": (), "json": (Chapter(0, "b"),)})
     ['json', 'psc']
     """
-    return sorted((s for s, chapters in lists.items() if chapters), key=lambda s: (_rank(s), s))
+    return sorted((s for s, chapters in lists.items() if chapters), key=lambda s: (rank(s), s))
 
 
 def merge(lists: Mapping[str, tuple[Chapter, ...]]) -> tuple[str, tuple[Chapter, ...]]:
     """``(winning source, merged chapters)``; ``("", ())`` when every list is empty.
 
     ``lists`` maps a source name (``"tags"``, ``"json"``, ``"psc"``, ``"shownotes"``) to its
-    chapters in ms. Precedence tags > json > psc > shownotes; the winner's starts and ends are
+    chapters in ms. Precedence as :data:`PRECEDENCE` (user > tags > json > psc > shownotes): the
+    listener's own marks are never replaced by another list; the winner's starts and ends are
     kept, its empty titles, links and images are filled in from the other lists (best source
     first) where starts agree within 1 s. Never raises.
     """
