@@ -32,8 +32,8 @@ def test_antennapod_export_skips_local_folders() -> None:
 
 def test_nested_folders_old_schemes_and_duplicates() -> None:
     assert read_opml((DATA / "nested.opml").read_bytes()) == [
-        Subscription("Feed with old scheme", "https://example.org/old.rss"),
-        Subscription("iTunes link", "https://example.org/itpc.xml"),
+        Subscription("Feed with old scheme", "http://example.org/old.rss"),
+        Subscription("iTunes link", "http://example.org/itpc.xml"),
         Subscription("", "https://example.org/news.xml"),
     ]
 

@@ -39,6 +39,7 @@ from podplayer.core.chapters.merge import rank
 from podplayer.core.downloads import delete_download_files
 from podplayer.core.errors import LibraryBusyError, LibraryError, LibraryReadOnlyError
 from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, TranscriptRef
+from podplayer.core.notes import text_of
 from podplayer.core.skiprules import PodcastPrefs, normalise_rules
 
 log = logging.getLogger(__name__)
@@ -575,8 +576,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _notes_text(description: str) -> str:
-    # A rough tag strip is enough for indexing; what is shown comes from the real converter.
-    return _TAG.sub(" ", description) if "<" in description else description
+    """The notes as the index stores them: the text a reader sees (core.notes decides)."""
+    return text_of(description)
 
 
 def _folded(text: str) -> str:

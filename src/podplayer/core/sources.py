@@ -29,7 +29,7 @@ from podplayer.core.errors import ParseError
 from podplayer.core.feeds import looks_like_feed, parse_feed
 from podplayer.core.fetch import Response, fetch, is_web_url
 from podplayer.core.model import Episode, Podcast, split_number
-from podplayer.core.shownotes import looks_like_html
+from podplayer.core.notes import looks_like_html
 
 # Pages, notes, feeds and chapter files are read whole; audio files are not read here.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from podplayer.core.errors import ParseError
-from podplayer.core.shownotes import html_to_text
+from podplayer.core.notes import html_to_text
 from podplayer.core.transcripts.model import (
     MAX_ENTRIES,
     Cue,
