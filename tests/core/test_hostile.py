@@ -144,3 +144,13 @@ def test_psc_document_depth_count_and_flat_memory() -> None:
         """
     )
     _refused(many, "5,000")
+
+
+def test_psc_document_in_an_unknown_encoding() -> None:
+    outcome = run_bounded(
+        """
+        from podplayer.core.chapters.psc import parse_psc
+        return len(parse_psc(b'<?xml version="1.0" encoding="UTF-9"?><r/>'))
+        """
+    )
+    _refused(outcome, "unknown text encoding")
