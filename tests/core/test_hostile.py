@@ -67,6 +67,15 @@ def test_id3_many_chapters_refused_before_they_are_built() -> None:
     assert _tags("make_hostile.id3_many_chapters(5_000)") == {"value": 5000}
 
 
+def test_id3_many_tiny_frames_are_refused_before_mutagen_reads_them() -> None:
+    _refused(_tags("make_hostile.id3_many_frames(100_000)"), "more than 20,000 frames")
+
+
+def test_mp4_containers_full_of_junk_are_walked_once() -> None:
+    assert _tags("make_hostile.mp4_junk_boxes(20)") == {"value": 0}
+    _refused(_tags("make_hostile.mp4_junk_boxes(80)"), "index is too large")
+
+
 def test_id3_ctoc_chain_3000_deep_is_walked_without_recursion() -> None:
     assert _tags("make_hostile.id3_ctoc_chain(3_000)") == {"value": 2}
 
