@@ -163,3 +163,33 @@ def test_psc_document_in_an_unknown_encoding() -> None:
         """
     )
     _refused(outcome, "unknown text encoding")
+
+
+def test_a_feed_episode_with_too_many_podlove_chapters_keeps_the_feed() -> None:
+    outcome = run_bounded(
+        """
+        from podplayer.core.feeds import parse_feed
+        chapters = b'<psc:chapter start="1" title="t"/>' * 6000
+        feed = (
+            b'<rss xmlns:psc="http://podlove.org/simple-chapters"><channel><title>T</title>'
+            b"<item><title>E</title><guid>g</guid><psc:chapters>" + chapters
+            + b"</psc:chapters></item></channel></rss>"
+        )
+        podcast = parse_feed(feed, "https://example.org/feed")
+        return [len(podcast.episodes), len(podcast.episodes[0].chapters)]
+        """
+    )
+    assert outcome == {"value": [1, 0]}, outcome
+
+
+def test_vorbis_comments_claiming_billions_are_refused() -> None:
+    outcome = run_bounded(
+        """
+        import io, struct
+        from podplayer.core.chapters.tags import read_tag_chapters
+        block = struct.pack("<I", 0) + struct.pack("<I", 0xFFFFFFFF) + bytes(64)
+        flac = b"fLaC" + bytes((0x84,)) + len(block).to_bytes(3, "big") + block
+        return len(read_tag_chapters(io.BytesIO(flac)))
+        """
+    )
+    _refused(outcome, "damaged", "4,294,967,295 comments")
