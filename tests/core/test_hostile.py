@@ -67,6 +67,15 @@ def test_id3_many_chapters_refused_before_they_are_built() -> None:
     assert _tags("make_hostile.id3_many_chapters(5_000)") == {"value": 5000}
 
 
+def test_id3_many_tiny_frames_are_refused_before_mutagen_reads_them() -> None:
+    _refused(_tags("make_hostile.id3_many_frames(100_000)"), "more than 20,000 frames")
+
+
+def test_mp4_containers_full_of_junk_are_walked_once() -> None:
+    assert _tags("make_hostile.mp4_junk_boxes(20)") == {"value": 0}
+    _refused(_tags("make_hostile.mp4_junk_boxes(80)"), "index is too large")
+
+
 def test_id3_ctoc_chain_3000_deep_is_walked_without_recursion() -> None:
     assert _tags("make_hostile.id3_ctoc_chain(3_000)") == {"value": 2}
 
@@ -144,3 +153,43 @@ def test_psc_document_depth_count_and_flat_memory() -> None:
         """
     )
     _refused(many, "5,000")
+
+
+def test_psc_document_in_an_unknown_encoding() -> None:
+    outcome = run_bounded(
+        """
+        from podplayer.core.chapters.psc import parse_psc
+        return len(parse_psc(b'<?xml version="1.0" encoding="UTF-9"?><r/>'))
+        """
+    )
+    _refused(outcome, "unknown text encoding")
+
+
+def test_a_feed_episode_with_too_many_podlove_chapters_keeps_the_feed() -> None:
+    outcome = run_bounded(
+        """
+        from podplayer.core.feeds import parse_feed
+        chapters = b'<psc:chapter start="1" title="t"/>' * 6000
+        feed = (
+            b'<rss xmlns:psc="http://podlove.org/simple-chapters"><channel><title>T</title>'
+            b"<item><title>E</title><guid>g</guid><psc:chapters>" + chapters
+            + b"</psc:chapters></item></channel></rss>"
+        )
+        podcast = parse_feed(feed, "https://example.org/feed")
+        return [len(podcast.episodes), len(podcast.episodes[0].chapters)]
+        """
+    )
+    assert outcome == {"value": [1, 0]}, outcome
+
+
+def test_vorbis_comments_claiming_billions_are_refused() -> None:
+    outcome = run_bounded(
+        """
+        import io, struct
+        from podplayer.core.chapters.tags import read_tag_chapters
+        block = struct.pack("<I", 0) + struct.pack("<I", 0xFFFFFFFF) + bytes(64)
+        flac = b"fLaC" + bytes((0x84,)) + len(block).to_bytes(3, "big") + block
+        return len(read_tag_chapters(io.BytesIO(flac)))
+        """
+    )
+    _refused(outcome, "damaged", "4,294,967,295 comments")

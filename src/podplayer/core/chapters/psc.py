@@ -122,4 +122,6 @@ def parse_psc(xml: bytes | str) -> tuple[Chapter, ...]:
                 check_chapter_count(len(found), "This Podlove document")
     except (_EtreeParseError, DefusedXmlException, ValueError) as exc:
         raise ParseError(f"These Podlove chapters are not readable XML: {exc}") from None
+    except LookupError as exc:  # the XML declares an encoding Python does not know
+        raise ParseError(f"These Podlove chapters are in an unknown text encoding: {exc}") from None
     return chapters_from_attributes(found)

@@ -32,7 +32,7 @@ import mutagen.id3
 import mutagen.ogg
 from mutagen.id3 import ID3NoHeaderError
 
-from podplayer.core.chapters.limits import check_chapter_count
+from podplayer.core.chapters.limits import MAX_CHAPTERS, check_chapter_count
 from podplayer.core.chapters.psc import parse_npt
 from podplayer.core.errors import ParseError, TimecodeError
 from podplayer.core.model import Chapter, ChapterSource
@@ -52,7 +52,8 @@ __all__ = [
 ]
 
 IMAGE_REF_PREFIX = "apic:"
-MAX_MOOV_BYTES = 64 * 1024 * 1024
+#: The index of a ten-hour audiobook is under 8 MB.
+MAX_MOOV_BYTES = 16 * 1024 * 1024
 #: A chapter title and its link: a text sample past this is read only this far.
 MAX_SAMPLE_BYTES = 2 * 1024
 #: Chapter text tracks read: the titles, and a second track of links (Hindenburg).
@@ -65,6 +66,8 @@ MAX_COMMENTS = 10_000
 MAX_COMMENT_BYTES = 16 * 1024 * 1024
 #: How far into an Ogg or FLAC file the tags are looked for.
 MAX_SCAN_BYTES = 64 * 1024 * 1024
+#: ID3 frames in one tag, sub-frames included: a chapter, its title, link and picture.
+MAX_ID3_FRAMES = 4 * MAX_CHAPTERS
 _CHAPTER_KEY = re.compile(r"^chapter(\d{1,4})(name|url)?$", re.IGNORECASE | re.ASCII)
 
 Source = str | os.PathLike[str] | BinaryIO
@@ -192,9 +195,7 @@ def _id3_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     if head and needed is not None and needed > stream.tell():
         raise _TruncatedError
     stream.seek(0)
-    # Every CHAP frame names itself in its header (unsynchronisation leaves the letters as they
-    # are): too many chapters are refused before mutagen builds them all.
-    check_chapter_count(stream.read(needed or 0).count(b"CHAP"), "This file")
+    _check_id3_frames(stream.read(needed or 0))
     stream.seek(0)
     try:
         tags = ID3(stream)
@@ -229,6 +230,72 @@ def _id3_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
             )
         )
     return chapters
+
+
+def _check_id3_frames(tag: bytes) -> None:
+    """Count the frames of an ID3v2 tag (sub-frames of chapters and tables of contents
+    included) before mutagen builds them, and refuse a tag with too many: mutagen spends tens
+    of microseconds on each, and a megabyte holds a hundred thousand. Raises ParseError."""
+    if len(tag) < 10:
+        return
+    # Every CHAP frame names itself in its header, which unsynchronisation leaves as it is.
+    check_chapter_count(tag.count(b"CHAP"), "This file")
+    version, flags = tag[3], tag[5]
+    if version not in (3, 4):
+        return  # ID3v2.2 has no chapters; mutagen reads its few frames
+    data = tag[10:]
+    if version == 3 and flags & 0x80:
+        data = data.replace(b"\xff\x00", b"\xff")  # the whole tag is unsynchronised
+    pos = 0
+    if flags & 0x40 and len(data) >= 4:
+        ext = int.from_bytes(data[:4], "big")
+        pos = _syncsafe(data[:4]) if version == 4 else 4 + ext
+    frames = chapters = 0
+    spans = [(pos, len(data))]
+    while spans:
+        pos, end = spans.pop()
+        while pos + 10 <= end and data[pos] != 0:
+            kind = data[pos : pos + 4]
+            raw = data[pos + 4 : pos + 8]
+            size = (
+                _syncsafe(raw)
+                if version == 4 and not any(b & 0x80 for b in raw)
+                else (int.from_bytes(raw, "big"))
+            )
+            body, pos = pos + 10, min(pos + 10 + size, end)
+            frames += 1
+            if frames > MAX_ID3_FRAMES:
+                raise ParseError(
+                    f"This file's tags hold more than {MAX_ID3_FRAMES:,} frames; not read"
+                )
+            if kind in (b"CHAP", b"CTOC"):
+                chapters += kind == b"CHAP"
+                spans.append((_sub_frames_start(data, body, pos, kind), pos))
+    check_chapter_count(chapters, "This file")
+
+
+def _syncsafe(raw: bytes) -> int:
+    size = 0
+    for byte in raw:
+        size = (size << 7) | (byte & 0x7F)
+    return size
+
+
+def _sub_frames_start(data: bytes, body: int, end: int, kind: bytes) -> int:
+    """Where the embedded frames of a CHAP or CTOC frame begin (ID3v2 Chapter Frame 1.0)."""
+    pos = data.find(b"\x00", body, end) + 1  # after the element id
+    if pos == 0:
+        return end
+    if kind == b"CHAP":
+        return pos + 16  # start and end time, start and end offset
+    if pos + 2 > end:
+        return end
+    count, pos = data[pos + 1], pos + 2
+    for _ in range(count):
+        pos = data.find(b"\x00", pos, end) + 1
+        if pos == 0:
+            return end
+    return pos
 
 
 def _toc_order(tocs: list[Any], chaps: dict[str, Any]) -> list[str]:
@@ -407,17 +474,6 @@ def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tupl
     raise ValueError("an MP4 box holds more boxes than any real file")
 
 
-def _child(data: bytes, start: int, end: int, *path: bytes) -> tuple[int, int] | None:
-    for kind in path:
-        for box, s, e in _boxes(data, start, end):
-            if box == kind:
-                start, end = s, e
-                break
-        else:
-            return None
-    return start, end
-
-
 def _find_moov(stream: BinaryIO) -> bytes:
     stream.seek(0, io.SEEK_END)
     total = stream.tell()
@@ -449,24 +505,36 @@ def _find_moov(stream: BinaryIO) -> bytes:
     raise _TruncatedError
 
 
+def _index(data: bytes, span: tuple[int, int] | None) -> dict[bytes, tuple[int, int]]:
+    """The first box of each type in ``span``, found in one pass (a container full of junk
+    boxes is walked once, not once per lookup)."""
+    found: dict[bytes, tuple[int, int]] = {}
+    if span is not None:
+        for kind, s, e in _boxes(data, *span):
+            found.setdefault(kind, (s, e))
+    return found
+
+
 def _parse_track(moov: bytes, start: int, end: int) -> _Track:
     track = _Track()
-    tkhd = _child(moov, start, end, b"tkhd")
+    trak = _index(moov, (start, end))
+    mdia = _index(moov, trak.get(b"mdia"))
+    tkhd = trak.get(b"tkhd")
     if tkhd:
         version = moov[tkhd[0]]
         track.track_id = struct.unpack_from(">I", moov, tkhd[0] + (20 if version == 1 else 12))[0]
-    chap = _child(moov, start, end, b"tref", b"chap")
+    chap = _index(moov, trak.get(b"tref")).get(b"chap")
     if chap:
         count = min((chap[1] - chap[0]) // 4, MAX_TRACKS)
         track.chapter_refs = list(struct.unpack_from(f">{count}I", moov, chap[0]))
-    mdhd = _child(moov, start, end, b"mdia", b"mdhd")
+    mdhd = mdia.get(b"mdhd")
     if mdhd:
         version = moov[mdhd[0]]
         track.timescale = struct.unpack_from(">I", moov, mdhd[0] + (20 if version == 1 else 12))[0]
-    hdlr = _child(moov, start, end, b"mdia", b"hdlr")
+    hdlr = mdia.get(b"hdlr")
     if hdlr:
         track.handler = moov[hdlr[0] + 8 : hdlr[0] + 12]
-    track.stbl = _child(moov, start, end, b"mdia", b"minf", b"stbl")
+    track.stbl = _index(moov, mdia.get(b"minf")).get(b"stbl")
     return track
 
 
@@ -573,8 +641,7 @@ def _track_chapters(
     return result
 
 
-def _movie_duration_ms(moov: bytes) -> int | None:
-    mvhd = _child(moov, 0, len(moov), b"mvhd")
+def _movie_duration_ms(moov: bytes, mvhd: tuple[int, int] | None) -> int | None:
     if mvhd is None:
         return None
     if moov[mvhd[0]] == 1:
@@ -584,8 +651,8 @@ def _movie_duration_ms(moov: bytes) -> int | None:
     return duration * 1000 // timescale if timescale and duration else None
 
 
-def _nero_chapters(moov: bytes) -> list[Chapter]:
-    chpl = _child(moov, 0, len(moov), b"udta", b"chpl")
+def _nero_chapters(moov: bytes, udta: tuple[int, int] | None) -> list[Chapter]:
+    chpl = _index(moov, udta).get(b"chpl")
     if chpl is None:
         return []
     data = moov[chpl[0] : chpl[1]]
@@ -608,7 +675,9 @@ def _nero_chapters(moov: bytes) -> list[Chapter]:
 def _mp4_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     moov = _find_moov(stream)
     tracks: list[_Track] = []
+    first: dict[bytes, tuple[int, int]] = {}
     for kind, s, e in _boxes(moov):
+        first.setdefault(kind, (s, e))
         if kind == b"trak":
             if len(tracks) == MAX_TRACKS:
                 raise ValueError(f"the file has more than {MAX_TRACKS} tracks")
@@ -618,7 +687,7 @@ def _mp4_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
     chapter_tracks = list(dict.fromkeys(refs))[:MAX_CHAPTER_TRACKS]
     lists = [_track_chapters(stream, moov, by_id[ref]) for ref in chapter_tracks]
     lists = [samples for samples in lists if samples]
-    movie_end_ms = _movie_duration_ms(moov)
+    movie_end_ms = _movie_duration_ms(moov, first.get(b"mvhd"))
     if lists:
         # The first referenced track carries the plain titles (Hindenburg adds a second track
         # whose texts are link titles); links come from whichever track has them.
@@ -642,4 +711,4 @@ def _mp4_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
                 )
             )
         return chapters
-    return _nero_chapters(moov)
+    return _nero_chapters(moov, first.get(b"udta"))
