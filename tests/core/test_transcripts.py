@@ -264,7 +264,7 @@ def test_html_without_paragraphs_and_plain_text() -> None:
         (b"00:01.000 --> 00:02.000\nx", "text/vtt", None, "vtt"),
         (b"<cite>A:</cite><p>x</p>", "text/plain", None, "html"),
         (b"just words", None, "t.html", "html"),
-        (b"just words", "application/x-subrip", None, "text"),
+        (b"just words", "application/x-subrip", None, "srt"),
         (b"just words", None, None, "text"),
     ],
 )
