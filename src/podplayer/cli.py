@@ -93,28 +93,20 @@ def _cmd_chapters(args: argparse.Namespace) -> int:
 
 
 def _cmd_transcript(args: argparse.Namespace) -> int:
-    from podplayer.core import transcripts
-    from podplayer.core.fetch import fetch
+    from podplayer.core.transcripts import write_transcript
+    from podplayer.core.transcripts.load import load_transcript
 
     episode = _pick_episode(sources.load(args.source), args.episode, args.source)
-    refs = transcripts.ranked_transcripts(
-        episode.transcripts, [args.language] if args.language else []
-    )
-    if not refs:
-        raise ParseError(f"“{episode.title}” in “{args.source}” has no transcript to read")
-    failure: PodplayerError | None = None
-    for ref in refs:  # best first; a transcript that can't be fetched or read gives way
-        try:
-            response = fetch(ref.url, max_bytes=transcripts.MAX_BYTES)
-            transcript = transcripts.parse_transcript(
-                response.body, content_type=ref.type or response.content_type, name=ref.url
-            )
-        except PodplayerError as exc:
-            failure = failure or exc
-            continue
-        sys.stdout.write(transcripts.write_transcript(transcript, args.format))
-        return 0
-    raise ParseError(f"No transcript of “{episode.title}” could be read: {failure}")
+    if not episode.transcripts:
+        raise ParseError(f"“{episode.title}” in “{args.source}” has no transcript")
+    try:
+        _, transcript = load_transcript(
+            episode.transcripts, [args.language] if args.language else []
+        )
+    except ParseError as exc:
+        raise ParseError(f"“{episode.title}”: {exc}") from None
+    sys.stdout.write(write_transcript(transcript, args.format))
+    return 0
 
 
 def _cmd_play(args: argparse.Namespace) -> int:

@@ -145,7 +145,7 @@ def test_an_untimed_transcript_prints_as_text_only(
 @pytest.mark.parametrize(
     ("number", "message"),
     [
-        ("5", "has no transcript to read"),
+        ("5", "no transcript podplayer can read"),
         ("6", "could be read"),
         ("9", "has no episode 9"),
     ],
