@@ -15,6 +15,7 @@ from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Episode, Podcast
 from podplayer.core.paths import app_paths
 from podplayer.core.timecode import format_ms, seconds
+from podplayer.core.transcripts.writers import WRITERS
 
 if TYPE_CHECKING:
     from podplayer.core.library import Library
@@ -88,6 +89,23 @@ def _cmd_chapters(args: argparse.Namespace) -> int:
         episode.chapters, args.format, title=episode.title, duration_ms=episode.duration_ms
     )
     sys.stdout.write(text)
+    return 0
+
+
+def _cmd_transcript(args: argparse.Namespace) -> int:
+    from podplayer.core.transcripts import write_transcript
+    from podplayer.core.transcripts.load import load_transcript
+
+    episode = _pick_episode(sources.load(args.source), args.episode, args.source)
+    if not episode.transcripts:
+        raise ParseError(f"“{episode.title}” in “{args.source}” has no transcript")
+    try:
+        _, transcript = load_transcript(
+            episode.transcripts, [args.language] if args.language else []
+        )
+    except ParseError as exc:
+        raise ParseError(f"“{episode.title}”: {exc}") from None
+    sys.stdout.write(write_transcript(transcript, args.format))
     return 0
 
 
@@ -252,6 +270,26 @@ def build_parser() -> argparse.ArgumentParser:
         "default: the first episode",
     )
     chapters.set_defaults(func=_cmd_chapters)
+    transcript = sub.add_parser("transcript", help="print an episode's transcript")
+    transcript.add_argument("source", help="a feed, or its URL, whose items name transcripts")
+    transcript.add_argument(
+        "--episode",
+        type=int,
+        metavar="N",
+        help="the episode numbered N (as `parse` shows it); default: the first episode",
+    )
+    transcript.add_argument(
+        "--format",
+        choices=tuple(WRITERS),
+        default="text",
+        help="“0:05  Speaker: words” lines (the default), WebVTT, SRT or Podcasting 2.0 JSON",
+    )
+    transcript.add_argument(
+        "--language",
+        metavar="TAG",
+        help="prefer the transcript in this language (en, pt-BR...); timed ones still come first",
+    )
+    transcript.set_defaults(func=_cmd_transcript)
     play = sub.add_parser("play", help="play an audio file or URL without a window")
     play.add_argument("source", help="an audio file or an http(s) URL")
     where = play.add_mutually_exclusive_group()

@@ -264,7 +264,7 @@ def test_html_without_paragraphs_and_plain_text() -> None:
         (b"00:01.000 --> 00:02.000\nx", "text/vtt", None, "vtt"),
         (b"<cite>A:</cite><p>x</p>", "text/plain", None, "html"),
         (b"just words", None, "t.html", "html"),
-        (b"just words", "application/x-subrip", None, "text"),
+        (b"just words", "application/x-subrip", None, "srt"),
         (b"just words", None, None, "text"),
     ],
 )
@@ -421,3 +421,32 @@ def test_writers_refuse_what_they_cannot_write() -> None:
         write_transcript(untimed_t, "srt")
     with pytest.raises(PodplayerError, match="not a transcript format"):
         write_transcript(T, "docx")
+
+
+def test_load_transcript_tries_the_ranked_refs_in_turn() -> None:
+    from podplayer.core.errors import FetchError
+    from podplayer.core.fetch import Response
+    from podplayer.core.transcripts.load import load_transcript
+
+    asked: list[str] = []
+
+    def fetcher(url: str) -> Response:
+        asked.append(url)
+        if url.endswith("gone.vtt"):
+            raise FetchError("404")
+        if url.endswith("bad.json"):
+            return Response(url, "application/json", b"{not json")
+        return Response(url, "text/html", b"<cite>Ann:</cite><p>Hello</p>")
+
+    refs = [
+        Ref("https://e/t.html", "text/html"),
+        Ref("https://e/bad.json", "application/json"),
+        Ref("https://e/gone.vtt", "text/vtt"),
+    ]
+    ref, transcript = load_transcript(refs, fetcher=fetcher)
+    assert asked == ["https://e/bad.json", "https://e/gone.vtt", "https://e/t.html"]
+    assert ref.url == "https://e/t.html" and transcript.speakers == ("Ann",)
+    with pytest.raises(ParseError, match="could be read: This transcript is not valid JSON"):
+        load_transcript(refs[1:], fetcher=fetcher)
+    with pytest.raises(ParseError, match="no transcript podplayer can read"):
+        load_transcript([Ref("https://e/x.pdf", "application/pdf")], fetcher=fetcher)

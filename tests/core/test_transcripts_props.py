@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from podplayer.core.errors import PodplayerError
@@ -139,6 +140,9 @@ def transcripts(draw: st.DrawFn) -> Transcript:
 @settings(max_examples=200, deadline=None)
 @given(transcripts(), st.sampled_from(["vtt", "srt"]))
 def test_captions_written_read_back(transcript: Transcript, fmt: str) -> None:
+    if fmt == "srt":
+        # SRT has no escapes: a text that is a caption tag ("<i>") reads back as markup.
+        assume(not any(re.search(r"<[ibu]>", c.text) for c in transcript.cues))
     again = parse_transcript(write_transcript(transcript, fmt).encode())
     assert again.cues == transcript.cues
 

@@ -239,3 +239,22 @@ def test_long_lines_wrap_and_wrap_again_when_the_pane_narrows(qtbot: QtBot) -> N
     assert tall > 5 * line  # a monologue of a minute, wrapped at 420 pixels
     pane.resize(260, 360)
     qtbot.waitUntil(lambda: pane.view.visualRect(first).height() > tall)
+
+
+def test_keyboard_reading_pauses_the_follow(qtbot: QtBot, srt: Transcript) -> None:
+    pane = make_pane(qtbot, srt, resume_after_ms=60_000)
+    pane.set_position(200)
+    pane.view.setFocus()
+    qtbot.keyClick(pane.view, Qt.Key.Key_PageDown)
+    assert not pane.following and pane.follow_button.isVisible()
+
+
+def test_languages_offer_a_choice_from_two_on(qtbot: QtBot, srt: Transcript) -> None:
+    pane = make_pane(qtbot, srt)
+    pane.set_languages(["en"], "en")
+    assert not pane.language_box.isVisible()
+    pane.set_languages(["en", "es", "pt-BR"], "es")
+    assert pane.language_box.isVisible() and pane.language_box.currentText() == "es"
+    with qtbot.waitSignal(pane.language_requested) as chosen:
+        pane.language_box.activated.emit(2)
+    assert chosen.args == ["pt-BR"]

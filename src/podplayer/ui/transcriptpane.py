@@ -13,6 +13,7 @@ position update is a bisection and at most two repainted rows (see TranscriptMod
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
@@ -29,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,6 +51,16 @@ NO_TRANSCRIPT = "This episode has no transcript."
 UNTIMED = "This transcript has no times: it is shown, not synced."
 RESUME_AFTER_MS = 4000
 _MARGIN = 3  # pixels above and below a line's text
+_NAVIGATION_KEYS = frozenset(
+    {
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+    }
+)
 _RELAYOUT_MS = 120  # after the last resize, lines are wrapped again to the new width
 
 
@@ -99,11 +111,13 @@ class TranscriptPane(QWidget):
     """Shows one transcript and follows playback through it.
 
     Signals: ``seek_requested(int)`` (ms) for a click on a timed line; ``following_changed(bool)``
-    when the follow pauses or resumes.
+    when the follow pauses or resumes; ``language_requested(str)`` when the listener picks
+    another of the languages given to ``set_languages`` (the window fetches that transcript).
     """
 
     seek_requested = Signal(int)
     following_changed = Signal(bool)
+    language_requested = Signal(str)
 
     def __init__(
         self,
@@ -126,7 +140,12 @@ class TranscriptPane(QWidget):
         self.follow_button.hide()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        self.language_box = QComboBox()
+        self.language_box.setToolTip("The transcript's language")
+        self.language_box.activated.connect(self._language_chosen)
+        self.language_box.hide()
         top.addWidget(self.notice, 1)
+        top.addWidget(self.language_box)
         top.addWidget(self.follow_button)
 
         # A tree view used as a list: unlike QListView, a changed row (the highlight moving)
@@ -150,6 +169,7 @@ class TranscriptPane(QWidget):
         # from scrollTo(): it is what tells a listener's scroll from the pane's own.
         self.view.verticalScrollBar().actionTriggered.connect(self._user_scrolled)
         self.view.viewport().installEventFilter(self)
+        self.view.installEventFilter(self)
 
         self.find_edit = _FindEdit()
         self.find_edit.setPlaceholderText("Find in transcript")
@@ -215,6 +235,17 @@ class TranscriptPane(QWidget):
     def set_chapters(self, chapters: Sequence[Chapter]) -> None:
         self.model.set_chapters(chapters)
 
+    def set_languages(self, languages: Sequence[str], current: str | None = None) -> None:
+        """The languages the episode's transcripts come in; a choice shows from two on."""
+        self.language_box.clear()
+        self.language_box.addItems(list(languages))
+        if current is not None and current in languages:
+            self.language_box.setCurrentIndex(list(languages).index(current))
+        self.language_box.setVisible(len(languages) > 1)
+
+    def _language_chosen(self, index: int) -> None:
+        self.language_requested.emit(self.language_box.itemText(index))
+
     def _show_state(self) -> None:
         rows = self.model.rowCount()
         self.view.setVisible(rows > 0)
@@ -269,7 +300,11 @@ class TranscriptPane(QWidget):
             self.pause_following()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.view.viewport():
+        if watched is self.view:
+            # Moving through the lines with the keyboard is reading too.
+            if isinstance(event, QKeyEvent) and event.key() in _NAVIGATION_KEYS:
+                self._user_scrolled(0)
+        elif watched is self.view.viewport():
             # A wheel over the list is a listener's scroll even when it can't move (at an end).
             if event.type() == QEvent.Type.Wheel:
                 self._user_scrolled(0)
@@ -321,9 +356,8 @@ class TranscriptPane(QWidget):
         self._match = -1
         if self._matches:
             # The first match at or after the line being played.
-            here = max(0, self.model.current_row)
-            after = [i for i, row in enumerate(self._matches) if row >= here]
-            self._show_match(after[0] if after else 0)
+            after = bisect_left(self._matches, max(0, self.model.current_row))
+            self._show_match(after if after < len(self._matches) else 0)
         else:
             self._update_count()
 

@@ -101,8 +101,9 @@ def sniff_format(data: bytes, *, content_type: str | None = None, name: str | No
         return "vtt" if labelled == "vtt" else "srt"
     if _MARKUP_HINT.search(head):
         return "html"
-    # A label of timed captions over text without a single cue time: show the text.
-    return labelled if labelled in ("html", "text", "json") else "text"
+    # A file labelled captions with no cue time in its head goes to its reader, which says
+    # what is missing, rather than being shown as text.
+    return labelled or "text"
 
 
 def parse_transcript(

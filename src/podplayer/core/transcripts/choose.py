@@ -1,8 +1,8 @@
 """Which of an episode's transcripts to show: timed formats first, then the listener's language.
 
 A feed may name several ``<podcast:transcript>`` files for one item (one per format, one per
-language, captions beside a full transcript). The reference objects only need ``type`` and
-``language`` attributes (the model's TranscriptRef has them).
+language, captions beside a full transcript). The reference objects need ``type`` and
+``language`` attributes, and ``url`` to be fetched (the model's TranscriptRef has them).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ TIMED_FORMATS = frozenset({"vtt", "srt", "json"})
 
 
 class TranscriptRefLike(Protocol):
+    @property
+    def url(self) -> str: ...
+
     @property
     def type(self) -> str: ...
 

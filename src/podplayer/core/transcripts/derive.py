@@ -77,9 +77,7 @@ def _gap_starts(cues: tuple[Cue, ...], min_gap_ms: int) -> list[int]:
     """Indexes of the cues that follow a silence of at least ``min_gap_ms``."""
     starts = [0]
     for i in range(1, len(cues)):
-        previous = cues[i - 1]
-        end = previous.end_ms if previous.end_ms is not None else previous.start_ms or 0
-        if (cues[i].start_ms or 0) - end >= min_gap_ms:
+        if (cues[i].start_ms or 0) - _end(cues[i - 1]) >= min_gap_ms:
             starts.append(i)
     return starts
 

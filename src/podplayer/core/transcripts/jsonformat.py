@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ _HARD_LINE = 160  # a line of words never grows past this many characters
 _SENTENCE_ENDS = (".", "?", "!", "…", '."', '?"', '!"', ".”", "?”", "!”")
 _NO_SPACE_BEFORE = frozenset(",.;:!?…)]}”’'")
 _MAX_SECONDS = MAX_TIME_MS / 1000
+_LETTER = re.compile(r"[^\W_]")  # a letter or a digit
+_SPACE = re.compile(r"\s")
 
 
 def _ms(value: Any) -> int | None:
@@ -86,7 +89,7 @@ class _Line:
 def _is_word(body: str) -> bool:
     """A body that is one word or only spacing: a piece of a line, not a line of its own."""
     stripped = body.strip()
-    return not stripped or (len(stripped) < 40 and len(stripped.split(None, 1)) == 1)
+    return not stripped or (len(stripped) < 40 and _SPACE.search(stripped) is None)
 
 
 def _segments(doc: Any) -> list[Any]:
@@ -109,6 +112,8 @@ def _joins(line: _Line, start: int, speaker: str | None, body: str) -> bool:
         return False
     if start == line.start:
         return True  # the second line of one caption card
+    if _LETTER.search(body) is None:
+        return True  # punctuation or spacing ends the line it follows, never starts one
     if not _is_word(body) or line.full():
         return False
     return start - line.end <= _PAUSE_MS

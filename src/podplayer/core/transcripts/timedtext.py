@@ -32,7 +32,11 @@ _TIMING = re.compile(rf"[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}(?:[ \t].*)?")
 _MAX_TIMING_LINE = 512  # a longer line is text, never a timing line (cue settings are short)
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
-_MARKUP = re.compile(r"<(?:/?[A-Za-z][^<>]*|\d[\d:.]*)>")
+# The tags captions use (WebVTT's and SRT's <font>), and WebVTT's inline timestamps; any other
+# "<...>" is text (SRT has no escapes: "a <b> c" there may be words).
+_MARKUP = re.compile(
+    r"</?(?:[ibu]|c|v|lang|ruby|rt|font|span)(?=[\s.>])[^<>]*>|<\d[\d:.]*>", re.IGNORECASE
+)
 
 
 def _ms(hours: str | None, minutes: str | None, seconds: str, frac: str | None) -> int | None:
