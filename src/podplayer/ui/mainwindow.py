@@ -72,7 +72,6 @@ from podplayer.ui.browsing import (
     LibraryBrowser,
     seen_key,
     shorten,
-    status_text,
 )
 from podplayer.ui.entry import Entry, EntryKind, classify_entry
 from podplayer.ui.episodepane import EpisodePane
@@ -89,6 +88,7 @@ from podplayer.ui.models import (
 from podplayer.ui.notespane import chapter_links
 from podplayer.ui.playing import PlaybackController
 from podplayer.ui.sleeptimer import SleepTimer
+from podplayer.ui.subscriptions import Subscriptions, summary
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import MessageBar, select_row
 from podplayer.ui.workers import LibraryTasks, thread_library
@@ -176,9 +176,6 @@ class MainWindow(QMainWindow):
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
-        self._refresh_batch: list[RefreshResult] = []
-        self._refresh_total = 0
-        self._subscribing: set[str] = set()
         self._downloads: dict[str, threading.Event] = {}
         self._download_progress: dict[str, tuple[int, int | None]] = {}
         self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
@@ -206,6 +203,13 @@ class MainWindow(QMainWindow):
         self.chapter_model = ChapterTableModel(parent=self)
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
+        self.subscriptions = Subscriptions(self.tasks, parent=self)
+        self.subscriptions.status_changed.connect(self.podcast_model.set_status)
+        self.subscriptions.progress.connect(self._on_refresh_progress)
+        self.subscriptions.batch_finished.connect(self._on_batch_finished)
+        self.subscriptions.removed.connect(self._on_unsubscribed)
+        self.subscriptions.seen.connect(self._reload_episodes)
+        self.subscriptions.error.connect(self.show_message)
 
         self._build_panes()
         self._connect_panes()
@@ -817,9 +821,8 @@ class MainWindow(QMainWindow):
             self.select_podcast(url)
             self.refresh_feeds([url])
             return True
-        self._subscribing.add(url)
         self._preferred_url = url
-        self.refresh_feeds([url])
+        self.subscriptions.subscribe([url])
         return True
 
     @Slot()
@@ -869,83 +872,28 @@ class MainWindow(QMainWindow):
     def refresh_feeds(self, urls: Sequence[str]) -> None:
         """Fetch and store each feed on the worker pool (several at once); a progress bar counts
         them and one summary message lists the failures at the end (``refresh_finished``)."""
-        if not self._refresh_total:
-            self._refresh_batch = []
-        for url in urls:
-            self._refresh_total += 1
-            self.podcast_model.set_status(url, "Updating…")
-            self.tasks.run(
-                partial(_refresh_job, url),
-                lambda answer: self._on_refreshed(*answer),
-                partial(self._on_refresh_failed, url),
-            )
-        self.refresh_bar.setRange(0, self._refresh_total)
-        self.refresh_bar.setValue(len(self._refresh_batch))
-        self.refresh_bar.show()
-        self.refresh_all_action.setEnabled(False)
+        self.subscriptions.refresh(urls)
 
-    def _on_refresh_failed(self, url: str, message: str) -> None:
-        from podplayer.core.refresh import RefreshResult
+    @Slot(int, int)
+    def _on_refresh_progress(self, done: int, total: int) -> None:
+        self.refresh_bar.setRange(0, total)
+        self.refresh_bar.setValue(done)
+        self.refresh_bar.setVisible(done < total)
+        self.refresh_all_action.setEnabled(done >= total)
 
-        self._on_refreshed(RefreshResult(url, False, error=message))
-
-    def _on_refreshed(self, result: RefreshResult, status: str | None = None) -> None:
-        self._refresh_batch.append(result)
-        self.refresh_bar.setValue(len(self._refresh_batch))
-        url = result.url
-        subscribing = url in self._subscribing
-        self._subscribing.discard(url)
-        if result.ok:
-            if subscribing:
-                self._set_setting(seen_key(url), time.time())
-            self.podcast_model.set_status(url, None)
-            self.podcast_model.set_status(url, status)
-            new = len(result.new_episodes)
-            if new and not subscribing:
-                self.podcast_model.set_status(url, f"{new} new episode{'' if new == 1 else 's'}")
-        else:
-            self.podcast_model.set_status(url, f"Failed: {shorten(result.error or '', 60)}")
-        if len(self._refresh_batch) < self._refresh_total:
-            return
-        results, self._refresh_total = self._refresh_batch, 0
-        self._refresh_batch = []
-        self.refresh_bar.hide()
-        self.refresh_all_action.setEnabled(True)
-        select = (
-            self._preferred_url
-            if any(r.url == self._preferred_url and r.ok for r in results)
-            else None
-        )
+    @Slot(object)
+    def _on_batch_finished(self, results: list[RefreshResult]) -> None:
+        preferred = self._preferred_url
+        select = preferred if any(r.url == preferred and r.ok for r in results) else None
         if select is not None:
             self._preferred_url = None
         self.reload_podcasts(select=select)
-        self._summarise(results)
-        if len(results) >= 10:
-            self.tasks.run(lambda library, _report: library.optimize())
-        self.after_shown(lambda: self.refresh_finished.emit(results))
-
-    def _summarise(self, results: list[RefreshResult]) -> None:
-        failed = [r for r in results if not r.ok]
-        new = sum(len(r.new_episodes) for r in results if r.ok)
-        ok = len(results) - len(failed)
-        if failed:
-            names = []
-            for result in failed[:5]:
-                name = self._podcast_title(result.url) or result.url
-                names.append(f"{name}: {result.error}")
-            more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
-            head = (
-                f"{len(failed)} of {len(results)} feeds could not be updated"
-                if len(results) > 1
-                else "The feed could not be updated"
-            )
-            self.show_message(f"{head}{more}. " + "; ".join(names))
+        text, kind = summary(results, self._podcast_title)
+        if kind == "error":
+            self.show_message(text)
         else:
-            self.statusBar().showMessage(
-                f"Updated {ok} feed{'' if ok == 1 else 's'}: "
-                f"{new} new episode{'' if new == 1 else 's'}",
-                8000,
-            )
+            self.statusBar().showMessage(text, 8000)
+        self.after_shown(lambda: self.refresh_finished.emit(results))
 
     def _podcast_title(self, url: str) -> str:
         row = self.podcast_model.row_of(url)
@@ -966,22 +914,21 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.library.remove_podcast(podcast.url)
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
-        self.podcast_model.set_status(podcast.url, None)
-        self.podcast_view.setCurrentIndex(QModelIndex())
-        self.reload_podcasts()
+        self.subscriptions.unsubscribe(podcast.url)
         self.statusBar().showMessage(f"Unsubscribed from {podcast.title}", 5000)
+
+    @Slot(str)
+    def _on_unsubscribed(self, url: str) -> None:
+        self.podcast_model.set_status(url, None)
+        if self._shown_url == url:
+            self.podcast_view.setCurrentIndex(QModelIndex())
+        self.reload_podcasts(select=None if self._shown_url == url else self._shown_url)
 
     @Slot()
     def mark_selected_seen(self) -> None:
         podcast = self.current_podcast()
         if podcast is not None:
-            self._set_setting(seen_key(podcast.url), time.time())
-            self._reload_episodes(podcast.url)
+            self.subscriptions.mark_seen(podcast.url)
 
     @Slot()
     def choose_audio_files(self) -> None:
@@ -1005,23 +952,17 @@ class MainWindow(QMainWindow):
     def import_opml(self, path: Path) -> int:
         """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
         returns how many are being added."""
-        from podplayer.core import opml
-
         try:
-            subscriptions = opml.read_opml(path.read_bytes())
+            urls = self.subscriptions.import_opml(path, set(self.feed_urls()))
         except OSError as exc:
             self.show_message(f"Could not read “{path.name}”: {exc.strerror or exc}")
             return 0
         except PodplayerError as exc:
             self.show_message(str(exc))
             return 0
-        known = set(self.feed_urls())
-        urls = [s.url for s in subscriptions if s.url not in known]
         if not urls:
             self.show_message(f"“{path.name}” lists no new subscriptions", "info")
             return 0
-        self._subscribing.update(urls)
-        self.refresh_feeds(urls)
         self.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
         return len(urls)
 
@@ -1035,19 +976,13 @@ class MainWindow(QMainWindow):
 
     def export_opml(self, path: Path) -> bool:
         """Write the web subscriptions to ``path`` as OPML 2.0."""
-        from podplayer.core import opml
-
-        subscriptions = [
-            opml.Subscription(p.title, p.url)
-            for p in self.podcast_model.items()
-            if is_web_url(p.url)
-        ]
+        feeds = [(p.title, p.url) for p in self.podcast_model.items() if is_web_url(p.url)]
         try:
-            path.write_bytes(opml.write_opml(subscriptions))
+            self.subscriptions.export_opml(path, feeds)
         except OSError as exc:
             self.show_message(f"Could not write “{path.name}”: {exc.strerror or exc}")
             return False
-        self.statusBar().showMessage(f"Exported {len(subscriptions)} subscriptions to {path}", 8000)
+        self.statusBar().showMessage(f"Exported {len(feeds)} subscriptions to {path}", 8000)
         return True
 
     # --- search -------------------------------------------------------------------------
@@ -1849,12 +1784,6 @@ def _fetch_image(url: str) -> bytes:
     from podplayer.core.fetch import fetch
 
     return fetch(url, max_bytes=5 * 1024 * 1024, timeout_s=15).body
-
-
-def _refresh_job(url: str, library: Library, _report: object) -> tuple[RefreshResult, str | None]:
-    from podplayer.core.chaptersources import refresh_with_sources
-
-    return refresh_with_sources(library, url), status_text(library, url)
 
 
 @cache
