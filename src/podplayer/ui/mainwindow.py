@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QByteArray,
     QModelIndex,
     QPoint,
-    QSize,
     Qt,
     QTimer,
     QUrl,
@@ -24,7 +23,6 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
@@ -38,15 +36,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QInputDialog,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
-    QSizePolicy,
     QSplitter,
-    QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -77,6 +70,7 @@ from podplayer.ui.entry import Entry, EntryKind, classify_entry
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
+from podplayer.ui.menus import WindowMenus
 from podplayer.ui.models import (
     ChapterTableModel,
     EpisodeTableModel,
@@ -214,9 +208,18 @@ class MainWindow(QMainWindow):
         self._build_panes()
         self._connect_panes()
         self._build_layout()
-        self._build_menus()
-        self._build_toolbar()
-        self._build_status_bar()
+        self.menus = menus = WindowMenus(self)
+        # The actions and bars the window drives, by name (tests reach them here too).
+        self.open_action, self.open_audio_action = menus.open_action, menus.open_audio_action
+        self.open_url_action, self.quit_action = menus.open_url_action, menus.quit_action
+        self.locate_action, self.export_menu = menus.locate_action, menus.export_menu
+        self.prefs_action, self.about_action = menus.prefs_action, menus.about_action
+        self.refresh_all_action = menus.refresh_all_action
+        self.refresh_one_action = menus.refresh_one_action
+        self.seen_action, self.unsubscribe_action = menus.seen_action, menus.unsubscribe_action
+        self.refresh_on_start_action = menus.refresh_on_start_action
+        self.search_box, self.toolbar = menus.search_box, menus.toolbar
+        self.refresh_bar, self.busy_indicator = menus.refresh_bar, menus.busy_indicator
         self._connect_playback()
         self._show_episode(None)
 
@@ -312,108 +315,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.message_bar.float_over(central)
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.subscribe_action = QAction("&Add podcast…", self)
-        self.subscribe_action.setShortcut(QKeySequence.StandardKey.New)
-        self.subscribe_action.setStatusTip("Subscribe to a podcast by its feed address")
-        self.subscribe_action.triggered.connect(self.choose_feed_url)
-        file_menu.addAction(self.subscribe_action)
-        self.open_action = QAction("&Open…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.setStatusTip("Add a podcast page or an episode's show notes")
-        self.open_action.triggered.connect(self.choose_sources)
-        file_menu.addAction(self.open_action)
-        self.open_audio_action = QAction("Open &audio file…", self)
-        self.open_audio_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.open_audio_action.setStatusTip("Play an audio file (or drop one on the window)")
-        self.open_audio_action.triggered.connect(self.choose_audio_file)
-        file_menu.addAction(self.open_audio_action)
-        self.open_url_action = QAction("Open &URL…", self)
-        self.open_url_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.open_url_action.setStatusTip("Play audio from an http(s) address")
-        self.open_url_action.triggered.connect(self.choose_url)
-        file_menu.addAction(self.open_url_action)
-        self.add_audio_action = QAction("Add audio &files…", self)
-        self.add_audio_action.setStatusTip("Add local audio files to the library")
-        self.add_audio_action.triggered.connect(self.choose_audio_files)
-        file_menu.addAction(self.add_audio_action)
-        file_menu.addSeparator()
-        self.import_opml_action = QAction("&Import subscriptions (OPML)…", self)
-        self.import_opml_action.triggered.connect(self.choose_opml_import)
-        file_menu.addAction(self.import_opml_action)
-        self.export_opml_action = QAction("&Export subscriptions (OPML)…", self)
-        self.export_opml_action.triggered.connect(self.choose_opml_export)
-        file_menu.addAction(self.export_opml_action)
-        file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-
-        playback_menu = self.menuBar().addMenu("&Playback")
-        for action in self.transport.actions():
-            playback_menu.addAction(action)
-            if action in (self.transport.play_action, self.transport.forward_action):
-                playback_menu.addSeparator()
-        playback_menu.addSeparator()
-        self.locate_action = QAction("&Locate audio…", self)
-        self.locate_action.setStatusTip("Attach an audio file to the selected episode")
-        self.locate_action.triggered.connect(self.locate_audio_file)
-        playback_menu.addAction(self.locate_action)
-        playback_menu.addSeparator()
-        sleep_menu = playback_menu.addMenu("Sl&eep timer")
-        button = self.transport.sleep_button
-        if button is not None and button.menu() is not None:
-            for action in button.menu().actions():
-                sleep_menu.addAction(action)
-        playback_menu.addSeparator()
-        self.export_menu = self.share.menu(self)
-        playback_menu.addMenu(self.export_menu)
-        playback_menu.addAction(self.share.copy_link_action)
-
-        podcast_menu = self.menuBar().addMenu("P&odcasts")
-        self.prefs_action = QAction("Podcast &settings…", self)
-        self.prefs_action.setStatusTip(
-            "Skip keywords, skip intro/outro, speed, volume and pictures for this podcast"
-        )
-        self.prefs_action.triggered.connect(self.edit_podcast_prefs)
-        self.refresh_all_action = QAction("&Refresh all", self)
-        self.refresh_all_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_all_action.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
-        )
-        self.refresh_all_action.triggered.connect(self.refresh_all)
-        podcast_menu.addAction(self.refresh_all_action)
-        self.refresh_one_action = QAction("Refresh &this podcast", self)
-        self.refresh_one_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.refresh_one_action.triggered.connect(self.refresh_selected)
-        podcast_menu.addAction(self.refresh_one_action)
-        self.seen_action = QAction("Mark episodes as &seen", self)
-        self.seen_action.triggered.connect(self.mark_selected_seen)
-        podcast_menu.addAction(self.seen_action)
-        self.unsubscribe_action = QAction("&Unsubscribe…", self)
-        self.unsubscribe_action.triggered.connect(self.unsubscribe_selected)
-        podcast_menu.addAction(self.unsubscribe_action)
-        podcast_menu.addAction(self.prefs_action)
-        podcast_menu.addSeparator()
-        self.refresh_on_start_action = QAction("Refresh all at &start", self)
-        self.refresh_on_start_action.setCheckable(True)
-        self.refresh_on_start_action.toggled.connect(
-            lambda on: self._set_setting("refresh_on_start", bool(on))
-        )
-        podcast_menu.addAction(self.refresh_on_start_action)
-        self.downloads_folder_action = QAction("&Downloads folder…", self)
-        self.downloads_folder_action.triggered.connect(self.choose_downloads_folder)
-        podcast_menu.addAction(self.downloads_folder_action)
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = QAction(f"&About {APP_NAME}", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
-
     def _connect_playback(self) -> None:
         self.player.error_occurred.connect(self._on_player_error)
         self.player.state_changed.connect(self._on_player_state)
@@ -431,43 +332,6 @@ class MainWindow(QMainWindow):
         self.sleep_timer.fired.connect(
             lambda: self.statusBar().showMessage("Sleep timer: paused", 10_000)
         )
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Search")
-        bar.setObjectName("mainToolBar")
-        bar.setMovable(False)
-        # Both actions named: an icon alone beside a word reads as an accident.
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addAction(self.subscribe_action)
-        bar.addAction(self.refresh_all_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search episodes and chapters  (Ctrl+F)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(320)
-        self.search_box.textChanged.connect(self._on_search_text)
-        self.search_box.returnPressed.connect(self._on_search_return)
-        bar.addWidget(self.search_box)
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.activated.connect(self.search_box.setFocus)
-        self.addToolBar(bar)
-        self.toolbar = bar
-
-    def _build_status_bar(self) -> None:
-        self.refresh_bar = QProgressBar()
-        self.refresh_bar.setMaximumSize(QSize(160, 14))
-        self.refresh_bar.setFormat("%v/%m feeds")
-        self.refresh_bar.hide()
-        self.statusBar().addPermanentWidget(self.refresh_bar)
-        self.busy_indicator = QProgressBar()
-        self.busy_indicator.setRange(0, 0)  # indeterminate
-        self.busy_indicator.setMaximumSize(QSize(120, 14))
-        self.busy_indicator.setTextVisible(False)
-        self.busy_indicator.hide()
-        self.statusBar().addPermanentWidget(self.busy_indicator)
 
     # --- public API ---------------------------------------------------------------------
 
@@ -988,7 +852,7 @@ class MainWindow(QMainWindow):
     # --- search -------------------------------------------------------------------------
 
     @Slot(str)
-    def _on_search_text(self, text: str) -> None:
+    def on_search_text(self, text: str) -> None:
         if not text.strip():
             self._search_timer.stop()
             self.search_model.set_items(())
@@ -1024,7 +888,7 @@ class MainWindow(QMainWindow):
             self._select_row(self.search_view, self.search_model.index(0, 1))
 
     @Slot()
-    def _on_search_return(self) -> None:
+    def on_search_return(self) -> None:
         self._search_timer.stop()
         self._focus_first_hit = True
         self._run_search()
@@ -1144,7 +1008,7 @@ class MainWindow(QMainWindow):
             self, "Folder for downloaded episodes", str(self.downloads_dir())
         )
         if folder:
-            self._set_setting("downloads_dir", folder)
+            self.set_setting("downloads_dir", folder)
 
     @Slot()
     def download_selected(self) -> None:
@@ -1246,7 +1110,7 @@ class MainWindow(QMainWindow):
         if shown is not None and shown.url == url:
             self.episode_model.set_state(guid, state)
 
-    def _set_setting(self, key: str, value: object) -> None:
+    def set_setting(self, key: str, value: object) -> None:
         try:
             self.library.set_setting(key, value)
         except LibraryError as exc:
@@ -1307,7 +1171,7 @@ class MainWindow(QMainWindow):
             ("window_geometry", b64(self.saveGeometry())),
             ("splitters", [b64(self.splitter.saveState()), b64(self.right_splitter.saveState())]),
         ):
-            self._set_setting(key, value)
+            self.set_setting(key, value)
 
     def start(self) -> None:
         """After the first paint: refresh every feed when the listener asked for it."""
@@ -1344,7 +1208,7 @@ class MainWindow(QMainWindow):
         playing."""
         old = self.podcast_prefs(url)
         self._prefs[url] = prefs
-        self._set_setting(prefs_key(url), prefs.to_json())
+        self.set_setting(prefs_key(url), prefs.to_json())
         podcast = self.current_podcast()
         if podcast is not None and podcast.url == url:
             self._show_skipped()
