@@ -211,3 +211,40 @@ def test_the_title_says_what_plays(rig: Rig) -> None:
     rig.window.play_selected_episode()
     rig.wait(PlayerState.PLAYING)
     assert rig.window.windowTitle().startswith("With audio")
+
+
+def _menu_action(menu: Any, text: str) -> Any:
+    return next(a for a in menu.actions() if a.text().replace("&", "") == text)
+
+
+def test_the_episode_menu_queues_marks_copies_and_opens(rig: Rig, url_trap: Any) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    rig.load()
+    first, second = rig.window.current_podcast().episodes  # type: ignore[union-attr]
+    texts = [a.text().replace("&", "") for a in rig.window.episode_menu(first).actions()]
+    for wanted in ("Play next", "Add to Up next", "Mark as played", "Copy link", "Open web page"):
+        assert wanted in texts
+    rig.window.play_selected_episode()
+    rig.wait(PlayerState.PLAYING)
+    _menu_action(rig.window.episode_menu(second), "Add to Up next").trigger()
+    assert rig.window.playback.queue() == [second]
+    assert "Remove from Up next" in [
+        a.text().replace("&", "") for a in rig.window.episode_menu(second).actions()
+    ]
+    rig.player.advance(60_000)
+    rig.qtbot.waitUntil(lambda: rig.session.episode == second, timeout=3000)
+    rig.wait(PlayerState.PLAYING)
+    assert rig.window.playback.queue() == []
+    with rig.qtbot.waitSignal(rig.window.playback.state_saved):
+        _menu_action(rig.window.episode_menu(first), "Mark as unplayed").trigger()
+    assert not rig.library.play_state("ep-2", podcast_url=SHOW_URL).played
+
+    web = Episode(
+        "https://example.org/ep/7", 7, "On the web", audio_url="https://example.org/7.mp3"
+    )
+    menu = rig.window.episode_menu(web)
+    _menu_action(menu, "Copy link").trigger()
+    assert QGuiApplication.clipboard().text() == "https://example.org/ep/7"
+    _menu_action(menu, "Open web page").trigger()
+    assert url_trap.urls == ["https://example.org/ep/7"]

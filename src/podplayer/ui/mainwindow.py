@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -66,11 +65,12 @@ from podplayer.ui.browsing import (
     seen_key,
     shorten,
 )
+from podplayer.ui.downloading import Downloads
 from podplayer.ui.entry import Entry, EntryKind, classify_entry
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
-from podplayer.ui.menus import WindowMenus
+from podplayer.ui.menus import WindowMenus, chapter_menu, episode_menu
 from podplayer.ui.models import (
     ChapterTableModel,
     EpisodeTableModel,
@@ -79,7 +79,6 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
-from podplayer.ui.notespane import chapter_links
 from podplayer.ui.playing import PlaybackController
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.subscriptions import Subscriptions, summary
@@ -170,8 +169,6 @@ class MainWindow(QMainWindow):
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
-        self._downloads: dict[str, threading.Event] = {}
-        self._download_progress: dict[str, tuple[int, int | None]] = {}
         self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
         self._prefs: dict[str, PodcastPrefs] = {}
         # Speed and volume to go back to after a podcast with its own (None: none applied).
@@ -197,6 +194,11 @@ class MainWindow(QMainWindow):
         self.chapter_model = ChapterTableModel(parent=self)
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
+        self.downloads = Downloads(self.tasks, self.downloads_dir, parent=self)
+        self.downloads.progress.connect(self._on_download_progress)
+        self.downloads.finished.connect(self._on_downloaded)
+        self.downloads.deleted.connect(self._on_download_deleted)
+        self.downloads.error.connect(self.show_message)
         self.subscriptions = Subscriptions(self.tasks, parent=self)
         self.subscriptions.status_changed.connect(self.podcast_model.set_status)
         self.subscriptions.progress.connect(self._on_refresh_progress)
@@ -1019,44 +1021,18 @@ class MainWindow(QMainWindow):
     def download(self, podcast: Podcast, episode: Episode) -> bool:
         """Download the episode's audio in the background (resuming a part left earlier);
         when done the library plays the local copy. False when there is nothing to fetch."""
-        url = episode.audio_url
-        if not url or not is_web_url(url) or episode.guid in self._downloads:
+        if not self.downloads.start(podcast, episode):
             return False
-        from podplayer.core.downloads import download, download_path
-
-        dest = download_path(self.downloads_dir(), podcast.title, episode.title, url)
-        cancel = threading.Event()
-        self._downloads[episode.guid] = cancel
-        self._download_progress[episode.guid] = (0, None)
-        guid, podcast_url = episode.guid, podcast.url
-
-        def job(library: Library, report: Callable[[object], None]) -> str:
-            last = [0.0]
-
-            def progress(done: int, total: int | None) -> None:
-                now = time.monotonic()
-                # A signal per chunk would flood the GUI thread; ten a second is smooth.
-                if now - last[0] >= 0.1 or (total is not None and done >= total):
-                    last[0] = now
-                    report((done, total))
-
-            path = download(url, dest, progress=progress, cancel=cancel)
-            library.attach_audio(guid, path, podcast_url=podcast_url, kind="download")
-            return str(path)
-
-        self.tasks.run(
-            job,
-            lambda path: self._on_downloaded(podcast_url, guid, path, None),
-            lambda message: self._on_downloaded(podcast_url, guid, None, message),
-            lambda value: self._on_download_progress(guid, value),
-        )
         self._show_download(episode)
         return True
 
     def cancel_download(self, guid: str) -> None:
-        event = self._downloads.get(guid)
-        if event is not None:
-            event.set()
+        self.downloads.cancel(guid)
+
+    def delete_download(self, episode: Episode) -> None:
+        podcast = self._podcast_of(episode)
+        if podcast is not None:
+            self.downloads.delete(podcast.url, episode)
 
     @Slot()
     def cancel_selected_download(self) -> None:
@@ -1064,31 +1040,34 @@ class MainWindow(QMainWindow):
         if episode is not None:
             self.cancel_download(episode.guid)
 
-    def _on_download_progress(self, guid: str, value: object) -> None:
-        if isinstance(value, tuple):
-            self._download_progress[guid] = value
-            shown = self.current_episode()
-            if shown is not None and shown.guid == guid:
-                self._show_download(shown)
+    @Slot(str, object)
+    def _on_download_progress(self, guid: str, _value: object) -> None:
+        shown = self.current_episode()
+        if shown is not None and shown.guid == guid:
+            self._show_download(shown)
 
-    def _on_downloaded(self, url: str, guid: str, path: str | None, error: str | None) -> None:
-        cancelled = self._downloads.pop(guid, threading.Event()).is_set()
-        self._download_progress.pop(guid, None)
-        if path is not None:
+    @Slot(str, str, str, str)
+    def _on_downloaded(self, url: str, guid: str, path: str, error: str) -> None:
+        if path:
             self.statusBar().showMessage(f"Downloaded {Path(path).name}", 8000)
             self._reload_episodes(url, keep=guid)
-        elif cancelled:
+        elif not error:
             self.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
         else:
             self.show_message(f"The download failed: {error}")
         shown = self.current_episode()
         if shown is not None and shown.guid == guid:
             self._show_download(shown)
-        self.download_finished.emit(guid, path or "")
+        self.download_finished.emit(guid, path)
+
+    @Slot(str, str)
+    def _on_download_deleted(self, url: str, guid: str) -> None:
+        self.statusBar().showMessage("Download deleted; the episode plays from the web", 8000)
+        self._reload_episodes(url, keep=guid)
 
     def _show_download(self, episode: Episode | None) -> None:
-        active = episode is not None and episode.guid in self._downloads
-        progress = self._download_progress.get(episode.guid, (0, None)) if episode else (0, None)
+        active = episode is not None and self.downloads.active(episode.guid)
+        progress = self.downloads.progress_of(episode.guid) if episode else (0, None)
         self.episode_pane.show_download(episode, active, progress)
 
     # --- play state and settings ----------------------------------------------------------
@@ -1180,8 +1159,7 @@ class MainWindow(QMainWindow):
 
     def cancel_work(self) -> None:
         """Stop downloads (they resume later where they stopped)."""
-        for cancel in self._downloads.values():
-            cancel.set()
+        self.downloads.cancel_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_position()
@@ -1347,31 +1325,7 @@ class MainWindow(QMainWindow):
 
     def chapter_menu(self, row: int) -> QMenu:
         """The context menu of the shown chapter ``row``: play, skip, its links, export."""
-        menu = QMenu(self)
-        episode = self.current_episode()
-        chapter = self.chapter_model.item(row)
-        if episode is None or chapter is None:
-            return menu
-        menu.addAction("&Play from here", partial(self.play_chapter, episode, row))
-        index = self.chapter_model.index(row, 1)
-        skipped = chapter.start_ms in self.chapter_model.skipped_starts()
-        state = Qt.CheckState.Checked if skipped else Qt.CheckState.Unchecked
-        menu.addAction(
-            "Play this chapter &again" if skipped else "&Skip this chapter",
-            partial(self.chapter_model.setData, index, state.value, Qt.ItemDataRole.CheckStateRole),
-        )
-        links = chapter_links(episode, self.chapter_model.items(), row)
-        sub = menu.addMenu("&Links in this chapter")
-        sub.setEnabled(bool(links))
-        for link in links:
-            action = sub.addAction((link.label or link.url).replace("&", "&&"))
-            action.setToolTip(link.url)
-            action.triggered.connect(partial(self.open_link, link.url))
-        menu.addSeparator()
-        menu.addMenu(self.export_menu)
-        menu.addAction(self.share.copy_link_action)
-        menu.addAction(self.prefs_action)
-        return menu
+        return chapter_menu(self, row)
 
     # --- context menus --------------------------------------------------------------------
 
@@ -1386,19 +1340,7 @@ class MainWindow(QMainWindow):
 
     def episode_menu(self, episode: Episode) -> QMenu:
         """The context menu of an episode of the shown podcast."""
-        menu = QMenu(self)
-        played = self.episode_model.state(episode.guid).played
-        if played:
-            menu.addAction("Mark as &unplayed", lambda: self.mark_played(episode, False))
-        else:
-            menu.addAction("Mark as &played", lambda: self.mark_played(episode, True))
-        if episode.guid in self._downloads:
-            menu.addAction("&Cancel download", lambda: self.cancel_download(episode.guid))
-        elif episode.audio_url and is_web_url(episode.audio_url) and not episode.local_path:
-            podcast = self.current_podcast()
-            if podcast is not None:
-                menu.addAction("&Download", lambda: self.download(podcast, episode))
-        return menu
+        return episode_menu(self, episode)
 
     @Slot(QPoint)
     def _podcast_menu(self, point: QPoint) -> None:

@@ -3,13 +3,24 @@ menus of a podcast, an episode and a chapter. The actions call the window's slot
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLineEdit, QProgressBar, QSizePolicy, QStyle, QToolBar, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QSizePolicy,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
 
 from podplayer import APP_NAME
+from podplayer.core.fetch import is_web_url
+from podplayer.core.model import Episode
 
 if TYPE_CHECKING:
     from podplayer.ui.mainwindow import MainWindow
@@ -164,3 +175,78 @@ class WindowMenus(QObject):
         self.busy_indicator.setTextVisible(False)
         self.busy_indicator.hide()
         w.statusBar().addPermanentWidget(self.busy_indicator)
+
+
+def chapter_menu(w: MainWindow, row: int) -> QMenu:
+    """The context menu of the shown chapter ``row``: play, skip, its links, export."""
+    from podplayer.ui.notespane import chapter_links
+
+    menu = QMenu(w)
+    episode = w.current_episode()
+    chapter = w.chapter_model.item(row)
+    if episode is None or chapter is None:
+        return menu
+    menu.addAction("&Play from here", partial(w.play_chapter, episode, row))
+    index = w.chapter_model.index(row, 1)
+    skipped = chapter.start_ms in w.chapter_model.skipped_starts()
+    state = Qt.CheckState.Checked if skipped else Qt.CheckState.Unchecked
+    menu.addAction(
+        "Play this chapter &again" if skipped else "&Skip this chapter",
+        partial(w.chapter_model.setData, index, state.value, Qt.ItemDataRole.CheckStateRole),
+    )
+    links = chapter_links(episode, w.chapter_model.items(), row)
+    sub = menu.addMenu("&Links in this chapter")
+    sub.setEnabled(bool(links))
+    for link in links:
+        action = sub.addAction((link.label or link.url).replace("&", "&&"))
+        action.setToolTip(link.url)
+        action.triggered.connect(partial(w.open_link, link.url))
+    menu.addSeparator()
+    menu.addMenu(w.export_menu)
+    menu.addAction(w.share.copy_link_action)
+    menu.addAction(w.prefs_action)
+    return menu
+
+
+def web_page(episode: Episode) -> str | None:
+    """The episode's web page: its guid when that is a web address (feeds use the permalink)."""
+    return episode.guid if is_web_url(episode.guid) else None
+
+
+def episode_menu(w: MainWindow, episode: Episode) -> QMenu:
+    """The context menu of an episode of the shown podcast: play next / up next, download or
+    delete the download, mark played or unplayed, copy the link, open the web page."""
+    menu = QMenu(w)
+    podcast = w.current_podcast()
+    playback = w.playback
+    if podcast is not None:
+        menu.addAction("Play &next", partial(playback.play_next, podcast, episode))
+        if playback.queued(podcast.url, episode.guid):
+            menu.addAction(
+                "&Remove from Up next", partial(playback.dequeue, podcast.url, episode.guid)
+            )
+        else:
+            menu.addAction("Add to &Up next", partial(playback.enqueue, podcast, episode))
+        menu.addSeparator()
+    if w.downloads.active(episode.guid):
+        menu.addAction("&Cancel download", partial(w.cancel_download, episode.guid))
+    elif w.downloads.can_download(episode) and podcast is not None:
+        menu.addAction("&Download", partial(w.download, podcast, episode))
+    elif episode.local_path and episode.audio_url:
+        menu.addAction("&Delete download", partial(w.delete_download, episode))
+    if w.episode_model.state(episode.guid).played:
+        menu.addAction("Mark as &unplayed", partial(w.mark_played, episode, False))
+    else:
+        menu.addAction("Mark as &played", partial(w.mark_played, episode, True))
+    menu.addSeparator()
+    link = web_page(episode) or (episode.audio_url if is_web_url(episode.audio_url or "") else None)
+    copy = menu.addAction("Copy &link")
+    copy.setEnabled(link is not None)
+    if link is not None:
+        copy.triggered.connect(partial(QGuiApplication.clipboard().setText, link))
+    page = web_page(episode)
+    open_page = menu.addAction("Open &web page")
+    open_page.setEnabled(page is not None)
+    if page is not None:
+        open_page.triggered.connect(partial(w.open_link, page))
+    return menu
