@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QByteArray,
     QModelIndex,
     QPoint,
+    QSize,
     Qt,
     QTimer,
     QUrl,
@@ -83,7 +84,7 @@ from podplayer.ui.playing import PlaybackController
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.subscriptions import Subscriptions, summary
 from podplayer.ui.transport import TransportBar
-from podplayer.ui.widgets import MessageBar, select_row
+from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
 from podplayer.ui.workers import LibraryTasks, thread_library
 
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
@@ -103,6 +104,10 @@ OPML_SUFFIXES = frozenset({".opml"})
 SEARCH_DELAY_MS = 150
 #: Feeds refreshed at the same time.
 REFRESH_THREADS = 4
+
+
+#: Below this the lists and the transport bar no longer have room (logical pixels).
+MINIMUM_SIZE = QSize(760, 520)
 
 
 class MainWindow(QMainWindow):
@@ -139,7 +144,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
-        self.resize(1200, 760)
+        fit_to_screen(self, QSize(1200, 760), MINIMUM_SIZE)
         self.setAcceptDrops(True)
 
         self.session = session or PlaybackSession(NullPlayer(parent=self), parent=self)
@@ -320,6 +325,7 @@ class MainWindow(QMainWindow):
     def _connect_playback(self) -> None:
         self.player.error_occurred.connect(self._on_player_error)
         self.player.state_changed.connect(self._on_player_state)
+        self.player.duration_changed.connect(self._on_duration)
         self.session.chapter_changed.connect(self._on_playing_chapter_changed)
         self.session.episode_changed.connect(self._on_playing_episode_changed)
         self.playback.error.connect(self.show_message)
@@ -1500,10 +1506,20 @@ class MainWindow(QMainWindow):
         same = shown is not None and playing is not None and shown.guid == playing.guid
         row = self.session.current_chapter if same else -1
         self.chapter_model.set_current(row)
-        if row >= 0 and scroll:
-            self.chapter_view.scrollTo(
-                self.chapter_model.index(row, 1), QAbstractItemView.ScrollHint.EnsureVisible
-            )
+        if row < 0:
+            return
+        # One highlight: the selection is the chapter that plays, not the row last clicked.
+        index = self.chapter_model.index(row, 1)
+        if self.chapter_view.currentIndex().row() != row:
+            select_row(self.chapter_view, index, scroll=False)
+        if scroll:
+            self.chapter_view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    @Slot(int)
+    def _on_duration(self, duration_ms: int) -> None:
+        shown, playing = self.current_episode(), self.session.episode
+        if shown is not None and playing is not None and shown.guid == playing.guid:
+            self.chapter_model.set_duration(duration_ms if duration_ms > 0 else None)
 
     def _reload_episodes(self, url: str, keep: str | None = None) -> None:
         """Read the shown podcast's episodes again (after a change), keeping the selection."""
