@@ -426,9 +426,9 @@ class MainWindow(QMainWindow):
     def _show_stored(self, url: str, select: bool) -> None:
         current = self.current_podcast()
         episode = self.current_episode()
-        if select or current is None:
+        if select or (current is None and self._want_url is None):
             self.reload_podcasts(select=url)
-        elif current.url == url and episode is not None:
+        elif current is not None and current.url == url and episode is not None:
             self.reload_podcasts(select=url, keep=episode.guid)
         else:
             self.reload_podcasts()
@@ -439,7 +439,9 @@ class MainWindow(QMainWindow):
         current, episode = self.current_podcast(), self.current_episode()
         if select is None and current is not None:
             select, keep = current.url, keep or (episode.guid if episode else None)
-        self._want_url, self._want_guid = select, keep
+        if select is not None:
+            self._want_url, self._want_guid = select, keep
+        # else: a selection asked for by a reload still on its way stays wanted
         self.browser.load_podcasts()
 
     def after_shown(self, callback: Callable[[], None]) -> None:
@@ -1364,7 +1366,10 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
         preferred = self._preferred_url
-        present = preferred is not None and self.podcast_model.row_of(preferred) >= 0
+        # Listed, or stored and on its way to the list.
+        present = preferred is not None and (
+            self.podcast_model.row_of(preferred) >= 0 or preferred == self._want_url
+        )
         autoplay = path in self._autoplay
         self._autoplay.discard(path)
         # A file the listener opened is shown and played, whatever else was selected.
