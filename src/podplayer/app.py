@@ -415,13 +415,18 @@ def _install_desktop(
 ) -> MprisService | None:
     """MPRIS2 (absent without a session bus, with the reason logged) and chapter notifications
     (the library setting ``notify_chapter_change``, off by default)."""
+    from podplayer.desktop.dbustypes import BusError, BusLink
     from podplayer.desktop.mpris import install_mpris
     from podplayer.desktop.notify import ChapterNotifier
     from podplayer.ui.entry import OPEN_URI_KINDS
 
+    try:
+        link = BusLink("SESSION", parent=window)
+    except BusError as exc:
+        log.warning("MPRIS unavailable (media keys and panel controls won't work): %s", exc)
+        return None
     playback = window.playback
-    ChapterNotifier(session, library, podcast_title_for=playback.podcast_title, parent=window)
-    return install_mpris(
+    service = install_mpris(
         session,
         raise_window=lambda: _raise(window),
         quit_app=window.close,
@@ -433,5 +438,18 @@ def _install_desktop(
         open_uri=lambda uri: window.open_sources([uri], OPEN_URI_KINDS),
         resume=playback.resume_current,
         set_volume=window.transport.set_volume,
+        connection=link,
         parent=window,
     )
+    if service is None:
+        link.close()
+        return None
+    # After MPRIS took its name: both read the one connection.
+    ChapterNotifier(
+        session,
+        library,
+        podcast_title_for=playback.podcast_title,
+        connection=link,
+        parent=window,
+    )
+    return service
