@@ -256,16 +256,15 @@ def window_stalls(
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from podplayer.app import settle_interpreter
+    from podplayer.app import build_window, settle_interpreter
     from podplayer.core import sources
     from podplayer.playback.null import NullPlayer
     from podplayer.playback.session import PlaybackSession
     from podplayer.ui.loader import SourceLoader
-    from podplayer.ui.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication([])
     library = Library(path)
-    window = MainWindow(
+    window = build_window(
         SourceLoader(lambda p: sources.load(str(p)), QThreadPool()),
         PlaybackSession(NullPlayer()),
         library,

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from httpserver import Loopback, Resource, loopback_server
 
+from podplayer.app import build_window
 from podplayer.core import sources
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
@@ -23,7 +24,6 @@ from podplayer.playback.base import PlayerState
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.ui.loader import SourceLoader
-from podplayer.ui.mainwindow import MainWindow
 from podplayer.ui.models import Role
 
 
@@ -55,7 +55,7 @@ class Rig:
         self.player = NullPlayer(duration_ms=600_000)
         self.session = PlaybackSession(self.player)
         self.library = Library(data / FILE_NAME)
-        self.window = MainWindow(
+        self.window = build_window(
             SourceLoader(lambda p: sources.load(str(p)), QThreadPool()),
             self.session,
             self.library,

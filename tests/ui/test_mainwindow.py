@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QDesktopServices
 
 from podplayer import __version__
+from podplayer.app import build_window
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Podcast
 from podplayer.ui.browserpane import NO_PODCASTS
@@ -24,7 +25,7 @@ WindowFactory = Callable[[Callable[[Path], Podcast]], MainWindow]
 def make_window(qtbot: Any) -> WindowFactory:
     def make(load: Callable[[Path], Podcast]) -> MainWindow:
         pool = QThreadPool()
-        window = MainWindow(SourceLoader(load, pool))
+        window = build_window(SourceLoader(load, pool))
         qtbot.addWidget(window)
         window.show()
         return window

@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from podplayer.app import build_window
 from podplayer.core import sources
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
@@ -34,7 +35,7 @@ class Rig:
         self.player = NullPlayer(duration_ms=60_000)
         self.session = PlaybackSession(self.player)
         self.library = Library(data / FILE_NAME)
-        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.library)
+        self.window = build_window(SourceLoader(load, QThreadPool()), self.session, self.library)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -251,7 +252,7 @@ def test_a_corrupt_library_is_reported_not_fatal(qtbot: Any, audio: Path, tmp_pa
     (data / FILE_NAME).write_bytes(b"this is not a database" * 100)
     library, problem = open_library(data / FILE_NAME)
     assert problem is not None
-    window = MainWindow(SourceLoader(lambda _p: show(audio), QThreadPool()), None, library)
+    window = build_window(SourceLoader(lambda _p: show(audio), QThreadPool()), None, library)
     qtbot.addWidget(window)
     window.show_message(problem)
     assert "kept as library.sqlite.corrupt-" in window.message_bar.text()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QThreadPool
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from httpserver import Loopback, Resource, loopback_server
 
+from podplayer.app import build_window
 from podplayer.core import sources
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
@@ -23,7 +24,6 @@ from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.ui.entry import EntryKind, classify_entry
 from podplayer.ui.loader import DEMO_TITLE, SourceLoader
-from podplayer.ui.mainwindow import MainWindow
 
 SHOW_URL = "file:///show.txt"
 
@@ -48,7 +48,7 @@ class Rig:
         self.player = NullPlayer(duration_ms=60_000, durations=durations)
         self.session = PlaybackSession(self.player)
         self.library = Library(data / FILE_NAME)
-        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.library)
+        self.window = build_window(SourceLoader(load, QThreadPool()), self.session, self.library)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -321,8 +321,8 @@ def test_the_window_fits_a_small_screen_and_keeps_a_minimum(qtbot: Any, tmp_path
         "from podplayer.core.library import Library\n"
         "from podplayer.core.model import Podcast\n"
         "from podplayer.ui.loader import SourceLoader\n"
-        "from podplayer.ui.mainwindow import MainWindow\n"
-        "w = MainWindow(SourceLoader(lambda p: Podcast('', ''), QThreadPool()), None,\n"
+        "from podplayer.app import build_window\n"
+        "w = build_window(SourceLoader(lambda p: Podcast('', ''), QThreadPool()), None,\n"
         "               Library(Path(sys.argv[1])))\n"
         "w.show()\n"
         "free = w.screen().availableGeometry()\n"

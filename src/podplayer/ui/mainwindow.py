@@ -48,13 +48,11 @@ from podplayer import APP_NAME, __version__
 from podplayer.core.chapters.merge import merge, order
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
-from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
+from podplayer.core.library import Library, PlayState, SearchHit
 from podplayer.core.model import Chapter, Episode, Podcast, with_source
-from podplayer.core.paths import app_paths
 from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlayerState, display_name
-from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
@@ -102,8 +100,6 @@ OPML_SUFFIXES = frozenset({".opml"})
 
 #: Typing in the search box waits this long (ms) for the next key before searching.
 SEARCH_DELAY_MS = 150
-#: Feeds refreshed at the same time.
-REFRESH_THREADS = 4
 
 
 #: Below this the lists and the transport bar no longer have room (logical pixels).
@@ -114,7 +110,7 @@ class MainWindow(QMainWindow):
     """The main window over ``library``. Parsing goes through ``loader`` (a worker pool) and
     library work that could be slow (storing, refreshing, chapter sources, downloads) through
     ``tasks``, never the GUI thread; small reads (a podcast's episodes, search) run here.
-    Playing goes through ``session`` (a NullPlayer's when none is given).
+    Playing goes through ``session``. Everything it uses is given (``podplayer.app`` wires it).
 
     Signals: ``podcast_loaded(Podcast)`` after a source was added or replaced,
     ``load_failed(Path, str)`` with the listener-facing message,
@@ -133,28 +129,27 @@ class MainWindow(QMainWindow):
     def __init__(  # noqa: PLR0917
         self,
         loader: SourceLoader,
-        session: PlaybackSession | None = None,
-        library: Library | None = None,
+        session: PlaybackSession,
+        library: Library,
+        tasks: LibraryTasks,
+        reads: LibraryTasks,
+        artwork: ArtworkLoader,
+        *,
         clock: Callable[[], float] = time.monotonic,
-        tasks: LibraryTasks | None = None,
         network: bool = True,
         parent: QWidget | None = None,
-        artwork: ArtworkLoader | None = None,
-        reads: LibraryTasks | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         fit_to_screen(self, QSize(1200, 760), MINIMUM_SIZE)
         self.setAcceptDrops(True)
 
-        self.session = session or PlaybackSession(NullPlayer(parent=self), parent=self)
-        self.player = self.session.player
-        self.library = library or Library(app_paths().data_dir / FILE_NAME)
-        self.tasks = tasks or LibraryTasks(
-            self.library.path, max_threads=REFRESH_THREADS, parent=self
-        )
+        self.session = session
+        self.player = session.player
+        self.library = library
+        self.tasks = tasks
         # Reads for the browser have threads of their own: a refresh must not hold them up.
-        self.reads = reads or LibraryTasks(self.library.path, max_threads=2, parent=self)
+        self.reads = reads
         self.browser = LibraryBrowser(self.reads, parent=self)
         self.browser.podcasts_loaded.connect(self._on_podcasts_loaded)
         self.browser.episodes_loaded.connect(self._on_episodes_loaded)
@@ -181,7 +176,7 @@ class MainWindow(QMainWindow):
         self._artwork_url: str | None = None
         # Set while a check box click is handled: that click must not also play the chapter.
         self._chapter_ticked = False
-        self.artwork = artwork or ArtworkLoader(app_paths().cache_dir, parent=self)
+        self.artwork = artwork
         self.artwork.loaded.connect(self._on_artwork)
         self.skipper = ChapterSkipper(self.session, parent=self)
         self.sleep_timer = SleepTimer(self.session, clock=clock, parent=self)
@@ -1009,7 +1004,7 @@ class MainWindow(QMainWindow):
         return (
             Path(folder)
             if isinstance(folder, str) and folder
-            else (app_paths().cache_dir / "downloads")
+            else (self.library.path.parent / "downloads")
         )
 
     @Slot()
