@@ -272,11 +272,11 @@ def test_unsubscribe_asks_first(
     rig.refresh([url], subscribe=True)
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QMessageBox.question", lambda *_a, **_k: next(answers)
+        "podplayer.ui.dialogs.QMessageBox.question", lambda *_a, **_k: next(answers)
     )
-    rig.window.unsubscribe_selected()
+    rig.window.dialogs.unsubscribe_selected()
     assert rig.library.podcast(url) is not None
-    rig.window.unsubscribe_selected()
+    rig.window.dialogs.unsubscribe_selected()
     settle(rig.window)
     assert rig.library.podcast(url) is None
     assert rig.window.podcast_model.rowCount() == 0

@@ -236,7 +236,7 @@ def test_open_loads_the_chosen_files(
 ) -> None:
     chosen = ["/notes/a.txt"]
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QFileDialog.getOpenFileNames",
+        "podplayer.ui.dialogs.QFileDialog.getOpenFileNames",
         lambda *_args: (chosen, ""),
     )
     loaded: list[Path] = []
@@ -260,7 +260,7 @@ def test_about_names_the_version(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QMessageBox.about",
+        "podplayer.ui.dialogs.QMessageBox.about",
         lambda _parent, _title, text: shown.append(text),
     )
     window = make_window(lambda _p: Podcast("u", "t"))

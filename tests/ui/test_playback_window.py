@@ -196,7 +196,7 @@ def test_locate_audio_file_is_remembered_by_a_new_window(
     rig.load()
     rig.window.episode_view.setCurrentIndex(rig.window.episode_model.index(1, 1))
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QFileDialog.getOpenFileName", lambda *_a: (str(audio), "")
+        "podplayer.ui.dialogs.QFileDialog.getOpenFileName", lambda *_a: (str(audio), "")
     )
     with qtbot.waitSignal(rig.window.playback.audio_attached):
         rig.window.locate_file_action.trigger()
@@ -224,7 +224,7 @@ def test_locate_audio_url(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     rig.window.episode_view.setCurrentIndex(rig.window.episode_model.index(1, 1))
     answers = iter([("ftp://example.org/a.mp3", True), ("https://example.org/a.mp3", True)])
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QInputDialog.getText", lambda *_a, **_k: next(answers)
+        "podplayer.ui.dialogs.QInputDialog.getText", lambda *_a, **_k: next(answers)
     )
     rig.window.locate_url_action.trigger()
     assert "only http(s)" in rig.message()
@@ -283,7 +283,7 @@ def test_open_url_plays_http_and_refuses_the_rest(
 ) -> None:
     answers = iter([("file:///etc/passwd", True), ("https://example.org/shows/ep%201.mp3", True)])
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QInputDialog.getText", lambda *_a, **_k: next(answers)
+        "podplayer.ui.dialogs.QInputDialog.getText", lambda *_a, **_k: next(answers)
     )
     rig.window.open_url_action.trigger()
     assert "only http(s)" in rig.message()
@@ -300,7 +300,7 @@ def test_open_audio_file_reads_its_chapters_and_plays(
     rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QFileDialog.getOpenFileName",
+        "podplayer.ui.dialogs.QFileDialog.getOpenFileName",
         lambda *_a: (str(demo_audio()), ""),
     )
     with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -34,17 +34,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
-    QInputDialog,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from podplayer import APP_NAME, __version__
+from podplayer import APP_NAME
 from podplayer.core.chapters.merge import merge, order
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
@@ -64,8 +61,9 @@ from podplayer.ui.browsing import (
     seen_key,
     shorten,
 )
+from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
 from podplayer.ui.downloading import Downloads
-from podplayer.ui.entry import Entry, EntryKind, classify_entry
+from podplayer.ui.entry import Entry, EntryKind, classify_entry, refused_url_message
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
@@ -93,9 +91,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
-SOURCE_FILTER = "Show notes and podcast pages (*.txt *.html *.htm);;All files (*)"
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
-OPML_FILTER = "OPML subscription lists (*.opml *.xml);;All files (*)"
 OPML_SUFFIXES = frozenset({".opml"})
 
 #: Typing in the search box waits this long (ms) for the next key before searching.
@@ -143,6 +139,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         fit_to_screen(self, QSize(1200, 760), MINIMUM_SIZE)
         self.setAcceptDrops(True)
+        self.dialogs = WindowDialogs(self)
 
         self.session = session
         self.player = session.player
@@ -258,8 +255,12 @@ class MainWindow(QMainWindow):
         self.notes_pane, self.notes_tabs = pane.notes_pane, pane.notes_tabs
         self.chapters_caption, self.source_combo = pane.chapters_caption, pane.source_combo
         self.prefs_button, self.right_splitter = pane.prefs_button, pane.right_splitter
-        self.locate_file_action = pane.locate_menu.addAction("Audio &file…", self.locate_audio_file)
-        self.locate_url_action = pane.locate_menu.addAction("&Web address…", self.locate_audio_url)
+        self.locate_file_action = pane.locate_menu.addAction(
+            "Audio &file…", self.dialogs.locate_audio_file
+        )
+        self.locate_url_action = pane.locate_menu.addAction(
+            "&Web address…", self.dialogs.locate_audio_url
+        )
 
     def _connect_panes(self) -> None:
         menu = Qt.ContextMenuPolicy.CustomContextMenu
@@ -286,7 +287,7 @@ class MainWindow(QMainWindow):
         self.download_button.clicked.connect(self.download_selected)
         self.cancel_download_button.clicked.connect(self.cancel_selected_download)
         self.source_combo.activated.connect(self._on_source_chosen)
-        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
+        self.prefs_button.clicked.connect(self.dialogs.edit_podcast_prefs)
 
     def _build_layout(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -573,33 +574,6 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    @Slot()
-    def locate_audio_file(self) -> None:
-        episode = self.current_episode()
-        if episode is None:
-            self.show_message("Select an episode first, then locate its audio")
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"Locate the audio of “{episode.title}”", "", _audio_filter()
-        )
-        if path:
-            self.attach_audio(path)
-
-    @Slot()
-    def locate_audio_url(self) -> None:
-        episode = self.current_episode()
-        if episode is None:
-            self.show_message("Select an episode first, then locate its audio")
-            return
-        url, ok = QInputDialog.getText(
-            self, "Locate audio", f"Web address (http or https) of “{episode.title}”:"
-        )
-        if ok and url.strip():
-            if not is_web_url(url.strip()):
-                self.show_message(_refused_url_message(url))
-                return
-            self.attach_audio(url)
-
     def open_audio_file(self, path: Path) -> None:
         """Add an audio file as an episode (with its tag chapters) and play it once loaded."""
         self._autoplay.add(path)
@@ -610,7 +584,7 @@ class MainWindow(QMainWindow):
         """Play audio from an http(s) ``url``; anything else is refused with a message."""
         url = url.strip()
         if not is_web_url(url):
-            self.show_message(_refused_url_message(url))
+            self.show_message(refused_url_message(url))
             return False
         parts = urlsplit(url)
         name = unquote(Path(parts.path).name) or parts.netloc
@@ -618,18 +592,6 @@ class MainWindow(QMainWindow):
         podcast = Podcast(url=url, title=parts.netloc, episodes=(episode,))
         self.add_podcast(podcast)
         return self.playback.play(podcast, episode, at_ms=0)
-
-    @Slot()
-    def choose_audio_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an audio file", "", _audio_filter())
-        if path:
-            self.open_audio_file(Path(path))
-
-    @Slot()
-    def choose_url(self) -> None:
-        url, ok = QInputDialog.getText(self, "Open URL", "Address of the audio (http or https):")
-        if ok and url.strip():
-            self.open_url(url)
 
     def current_podcast(self) -> Podcast | None:
         """The selected podcast with the episodes listed for it."""
@@ -660,23 +622,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {url}", 5000)
         return True
 
-    @Slot()
-    def choose_sources(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Open show notes or a podcast page", "", SOURCE_FILTER
-        )
-        self.load_sources([Path(p) for p in paths])
-
-    @Slot()
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>A podcast player built around chapters.</p>"
-            "<p>Licensed under the GNU GPL, version 3 or later.</p>",
-        )
-
     # --- subscriptions ------------------------------------------------------------------
 
     def subscribe(self, url: str) -> bool:
@@ -684,7 +629,7 @@ class MainWindow(QMainWindow):
         address that is not http(s). The podcast is selected when it arrives."""
         url = url.strip()
         if not is_web_url(url):
-            self.show_message(_refused_url_message(url))
+            self.show_message(refused_url_message(url))
             return False
         if self.podcast_model.row_of(url) >= 0:
             self.select_podcast(url)
@@ -693,14 +638,6 @@ class MainWindow(QMainWindow):
         self._preferred_url = url
         self.subscriptions.subscribe([url])
         return True
-
-    @Slot()
-    def choose_feed_url(self) -> None:
-        url, ok = QInputDialog.getText(
-            self, "Add podcast", "Feed address (http or https) of the podcast:"
-        )
-        if ok and url.strip():
-            self.subscribe(url)
 
     @Slot()
     def paste(self) -> None:
@@ -769,23 +706,6 @@ class MainWindow(QMainWindow):
         podcast = self.podcast_model.item(row) if row >= 0 else None
         return podcast.title if podcast is not None else ""
 
-    @Slot()
-    def unsubscribe_selected(self) -> None:
-        """Forget the selected podcast after asking (downloaded files stay on disk)."""
-        podcast = self.current_podcast()
-        if podcast is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Unsubscribe",
-            f"Unsubscribe from “{podcast.title or podcast.url}”? Its episodes, play positions "
-            "and chapter lists are removed from the library.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.subscriptions.unsubscribe(podcast.url)
-        self.statusBar().showMessage(f"Unsubscribed from {podcast.title}", 5000)
-
     @Slot(str)
     def _on_unsubscribed(self, url: str) -> None:
         self.podcast_model.set_status(url, None)
@@ -799,11 +719,6 @@ class MainWindow(QMainWindow):
         if podcast is not None:
             self.subscriptions.mark_seen(podcast.url)
 
-    @Slot()
-    def choose_audio_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add audio files", "", _audio_filter())
-        self.add_audio_files([Path(p) for p in paths])
-
     def add_audio_files(self, paths: Sequence[Path]) -> None:
         """Add local audio files to the library (each with its tag chapters), not playing."""
         for path in paths:
@@ -811,12 +726,6 @@ class MainWindow(QMainWindow):
             self.loader.load(path, self._storing(load_audio_file))
 
     # --- OPML ---------------------------------------------------------------------------
-
-    @Slot()
-    def choose_opml_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import subscriptions", "", OPML_FILTER)
-        if path:
-            self.import_opml(Path(path))
 
     def import_opml(self, path: Path) -> int:
         """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
@@ -834,14 +743,6 @@ class MainWindow(QMainWindow):
             return 0
         self.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
         return len(urls)
-
-    @Slot()
-    def choose_opml_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export subscriptions", f"{APP_NAME}-subscriptions.opml", OPML_FILTER
-        )
-        if path:
-            self.export_opml(Path(path))
 
     def export_opml(self, path: Path) -> bool:
         """Write the web subscriptions to ``path`` as OPML 2.0."""
@@ -1006,14 +907,6 @@ class MainWindow(QMainWindow):
             if isinstance(folder, str) and folder
             else (self.library.path.parent / "downloads")
         )
-
-    @Slot()
-    def choose_downloads_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder for downloaded episodes", str(self.downloads_dir())
-        )
-        if folder:
-            self.set_setting("downloads_dir", folder)
 
     @Slot()
     def download_selected(self) -> None:
@@ -1205,19 +1098,6 @@ class MainWindow(QMainWindow):
             self._apply_playing_prefs(
                 None, playback=prefs.speed != old.speed or (prefs.volume != old.volume)
             )
-
-    @Slot()
-    def edit_podcast_prefs(self) -> None:
-        """The settings dialog of the selected podcast."""
-        from podplayer.ui.podcastprefs import PodcastPrefsDialog
-
-        podcast = self.current_podcast()
-        if podcast is None:
-            self.show_message("Select a podcast first", "info")
-            return
-        dialog = PodcastPrefsDialog(podcast.title, self.podcast_prefs(podcast.url), self)
-        if dialog.exec():
-            self.set_podcast_prefs(podcast.url, dialog.prefs())
 
     def _show_skipped(self) -> None:
         podcast, episode = self.current_podcast(), self.current_episode()
@@ -1581,20 +1461,13 @@ class MainWindow(QMainWindow):
         select_row(view, index)
 
 
-def _refused_url_message(url: str) -> str:
-    shown = url.strip() if len(url.strip()) <= 60 else url.strip()[:59] + "…"
-    scheme = urlsplit(url.strip()).scheme
-    why = f"not {scheme}:" if scheme and len(scheme) > 1 else "and this is not one"
-    return f"Not opened: only http(s) addresses can be played, {why} ({shown})"
-
-
 def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
     """Local files podplayer can open and http(s) addresses, from a drop's URLs."""
     sources: list[Path | str] = []
     for url in urls:
         if url.isLocalFile():
             path = Path(url.toLocalFile())
-            if path.suffix.lower() in _audio_suffixes() | NOTES_SUFFIXES:
+            if path.suffix.lower() in audio_suffixes() | NOTES_SUFFIXES:
                 sources.append(path)
         elif url.scheme().lower() in ("http", "https"):
             sources.append(url.toString())
@@ -1606,15 +1479,3 @@ def _fetch_image(url: str) -> bytes:
     from podplayer.core.fetch import fetch
 
     return fetch(url, max_bytes=5 * 1024 * 1024, timeout_s=15).body
-
-
-@cache
-def _audio_suffixes() -> frozenset[str]:
-    from podplayer.core.sources import AUDIO_SUFFIXES
-
-    return AUDIO_SUFFIXES
-
-
-def _audio_filter() -> str:
-    suffixes = " ".join(f"*{suffix}" for suffix in sorted(_audio_suffixes()))
-    return f"Audio files ({suffixes});;All files (*)"
