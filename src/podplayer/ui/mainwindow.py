@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
     QPoint,
     QSize,
@@ -47,7 +46,7 @@ from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.library import Library, PlayState, SearchHit
 from podplayer.core.model import Chapter, Episode, Podcast, with_source
-from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
+from podplayer.core.skiprules import PodcastPrefs, skipped_starts
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlayerState, display_name
 from podplayer.playback.session import PlaybackSession
@@ -77,6 +76,12 @@ from podplayer.ui.models import (
     SearchHitModel,
 )
 from podplayer.ui.playing import PlaybackController
+from podplayer.ui.preferences import (
+    ListeningRules,
+    PodcastPreferences,
+    restore_window_settings,
+    save_window_settings,
+)
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.subscriptions import Subscriptions, summary
 from podplayer.ui.transport import TransportBar
@@ -167,15 +172,14 @@ class MainWindow(QMainWindow):
         self._autoplay: set[Path] = set()
         self._clock = clock
         self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
-        self._prefs: dict[str, PodcastPrefs] = {}
-        # Speed and volume to go back to after a podcast with its own (None: none applied).
-        self._global_playback: tuple[float, int] | None = None
         self._artwork_url: str | None = None
         # Set while a check box click is handled: that click must not also play the chapter.
         self._chapter_ticked = False
         self.artwork = artwork
         self.artwork.loaded.connect(self._on_artwork)
         self.skipper = ChapterSkipper(self.session, parent=self)
+        self.prefs = PodcastPreferences(library, tasks, parent=self)
+        self.prefs.changed.connect(self._on_prefs_changed)
         self.sleep_timer = SleepTimer(self.session, clock=clock, parent=self)
         self.share = ShareActions(self._share_context, parent=self)
         self.playback = PlaybackController(self.session, self.tasks, parent=self)
@@ -330,9 +334,19 @@ class MainWindow(QMainWindow):
         self.playback.restored.connect(self.transport.show_position)
         self.transport.error_occurred.connect(self.show_message)
         self.transport.play_requested.connect(self._on_play_requested)
-        self.session.episode_changed.connect(self._apply_playing_prefs)
-        self.session.chapters_changed.connect(self._apply_playing_prefs)
         self.skipper.skipped.connect(self._on_skipped)
+        transport = self.transport
+        self.rules = ListeningRules(
+            self.session,
+            self.playback,
+            self.prefs,
+            self.skipper,
+            show_skipped=transport.slider.set_skipped,
+            speed_volume=lambda: (self.player.rate(), transport.volume_slider.value()),
+            set_speed=transport.set_speed,
+            set_volume=transport.set_volume,
+            parent=self,
+        )
         self.sleep_timer.fired.connect(
             lambda: self.statusBar().showMessage("Sleep timer: paused", 10_000)
         )
@@ -993,60 +1007,11 @@ class MainWindow(QMainWindow):
 
     def restore_settings(self) -> None:
         """Speed, volume, skip intervals, window geometry and splitters as last left."""
-        lib = self.library
-        try:
-            rate = lib.setting("speed")
-            volume = lib.setting("volume")
-            back = lib.setting("skip_back_ms")
-            forward = lib.setting("skip_forward_ms")
-            geometry = lib.setting("window_geometry")
-            splitters = lib.setting("splitters")
-            refresh_on_start = lib.setting("refresh_on_start", False)
-        except LibraryError as exc:
-            log.warning("Settings not read: %s", exc)
-            return
-        if isinstance(rate, int | float):
-            self.transport.set_speed(float(rate))
-        if isinstance(volume, int):
-            self.transport.volume_slider.setValue(volume)
-        if isinstance(back, int) or isinstance(forward, int):
-            self.transport.set_skip_intervals(
-                back if isinstance(back, int) else self.transport.skip_back_ms,
-                forward if isinstance(forward, int) else self.transport.skip_forward_ms,
-            )
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        if isinstance(splitters, list) and len(splitters) == 2:
-            for splitter, state in zip(
-                (self.splitter, self.right_splitter), splitters, strict=True
-            ):
-                if isinstance(state, str):
-                    splitter.restoreState(QByteArray.fromBase64(state.encode()))
-        self.refresh_on_start_action.blockSignals(True)
-        self.refresh_on_start_action.setChecked(bool(refresh_on_start))
-        self.refresh_on_start_action.blockSignals(False)
+        restore_window_settings(self)
 
     def save_settings(self) -> None:
         """Remember speed, volume, skip intervals, window geometry and splitters."""
-
-        def b64(data: QByteArray) -> str:
-            return bytes(data.toBase64().data()).decode()
-
-        for key, value in (
-            # A podcast's own speed and volume are its settings, not everyone's.
-            ("speed", self._global_playback[0] if self._global_playback else self.player.rate()),
-            (
-                "volume",
-                self._global_playback[1]
-                if self._global_playback
-                else self.transport.volume_slider.value(),
-            ),
-            ("skip_back_ms", self.transport.skip_back_ms),
-            ("skip_forward_ms", self.transport.skip_forward_ms),
-            ("window_geometry", b64(self.saveGeometry())),
-            ("splitters", [b64(self.splitter.saveState()), b64(self.right_splitter.saveState())]),
-        ):
-            self.set_setting(key, value)
+        save_window_settings(self)
 
     def start(self) -> None:
         """After the first paint: refresh every feed when the listener asked for it."""
@@ -1067,36 +1032,24 @@ class MainWindow(QMainWindow):
 
     def podcast_prefs(self, url: str) -> PodcastPrefs:
         """The settings of the podcast at ``url`` (defaults when it has none)."""
-        prefs = self._prefs.get(url)
-        if prefs is None:
-            try:
-                prefs = PodcastPrefs.from_json(self.library.setting(prefs_key(url)))
-            except LibraryError as exc:
-                log.warning("Settings of %s not read: %s", url, exc)
-                prefs = PodcastPrefs()
-            self._prefs[url] = prefs
-        return prefs
+        return self.prefs.get(url)
 
     def set_podcast_prefs(self, url: str, prefs: PodcastPrefs) -> None:
         """Store ``prefs`` for the podcast at ``url`` and apply them to what is shown and
         playing."""
-        old = self.podcast_prefs(url)
-        self._prefs[url] = prefs
-        self.set_setting(prefs_key(url), prefs.to_json())
-        podcast = self.current_podcast()
-        if podcast is not None and podcast.url == url:
-            self._show_skipped()
-            episode = self.current_episode()
-            if episode is not None and prefs.allow_images != old.allow_images:
-                self.notes_pane.set_notes(
-                    episode.description,
-                    allow_images=prefs.allow_images,
-                    duration_ms=episode.duration_ms,
-                )
-        key = self.playback.key()
-        if key is not None and key[0] == url:
-            self._apply_playing_prefs(
-                None, playback=prefs.speed != old.speed or (prefs.volume != old.volume)
+        self.prefs.set(url, prefs)
+
+    @Slot(str, object, object)
+    def _on_prefs_changed(self, url: str, old: PodcastPrefs, prefs: PodcastPrefs) -> None:
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or podcast.url != url:
+            return
+        self._show_skipped()
+        if episode is not None and prefs.allow_images != old.allow_images:
+            self.notes_pane.set_notes(
+                episode.description,
+                allow_images=prefs.allow_images,
+                duration_ms=episode.duration_ms,
             )
 
     def _show_skipped(self) -> None:
@@ -1122,34 +1075,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "This chapter plays" if play else "This chapter is skipped when playing on", 4000
         )
-
-    @Slot(object)
-    def _apply_playing_prefs(self, _changed: object = None, playback: bool = True) -> None:
-        """Skipped chapters, intro/outro, speed and volume of the playing episode's podcast."""
-        episode = self.session.episode
-        key = self.playback.key()
-        prefs = self.podcast_prefs(key[0]) if key is not None else PodcastPrefs()
-        guid = episode.guid if episode is not None else ""
-        skipped = skipped_starts(self.session.chapters, prefs.rules, prefs.ticks_for(guid))
-        self.skipper.set_skipped(skipped)
-        self.skipper.set_intro_outro(prefs.intro_ms, prefs.outro_ms)
-        self.transport.slider.set_skipped(skipped)
-        if not playback or (_changed is not None and not isinstance(_changed, Episode)):
-            return
-        own = prefs.speed is not None or prefs.volume is not None
-        if own and self._global_playback is None:
-            self._global_playback = (self.player.rate(), self.transport.volume_slider.value())
-        speed, volume = self._global_playback or (None, None)
-        if prefs.speed is not None:
-            speed = prefs.speed
-        if prefs.volume is not None:
-            volume = prefs.volume
-        if speed is not None:
-            self.transport.set_speed(speed)
-        if volume is not None:
-            self.transport.volume_slider.setValue(volume)
-        if not own:
-            self._global_playback = None
 
     @Slot(int, int)
     def _on_skipped(self, from_ms: int, to_ms: int) -> None:
@@ -1299,7 +1224,7 @@ class MainWindow(QMainWindow):
             return
         keep, self._want_guid = self._want_guid, None
         if listing.prefs is not None:
-            self._prefs.setdefault(url, listing.prefs)
+            self.prefs.remember(url, listing.prefs)
         shown = self.current_episode()
         keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
         self._shown_url = url
