@@ -1,15 +1,21 @@
-"""Window benchmark: cold start over a big library, and the GUI thread during a refresh.
+"""Window benchmark: cold start over libraries of several sizes, memory, and the GUI thread
+while the listener types, switches podcasts and refreshes.
 
-Library: 50 podcasts x 400 episodes x 10 chapters (generated as in bench_library.py).
+Library: 50 podcasts x 400 episodes x 10 chapters (generated as in bench_library.py), plus one
+podcast of 3,000 episodes.
 - cold start of the real app (``podplayer.app.main``, libVLC with the dummy output) to its
   window painted, side by side with a bare PySide6 window with a list: each run is a fresh
-  child process, the two alternate, the figure is the median; target at most 1.5x. Measured
-  with compiled modules (as installed; one unmeasured run writes them) and without (a checkout
-  run with PYTHONDONTWRITEBYTECODE compiles every module at every start);
-- refresh of 50 feeds from a loopback server (in a process of its own, so that serving does not
-  compete for this process's GIL) through the window's workers, with a 10 ms QTimer recording
-  how late the event loop runs it: target never more than 50 ms. ``--trace`` samples what the
-  GUI thread was doing during each late tick.
+  child process, the two alternate, the figure is the median; target at most 1.5x, with an
+  empty library, 20,000 and 320,000 episodes (``--sizes``). Measured with compiled modules (as
+  installed; one unmeasured run writes them);
+- memory (peak RSS) of the app at 20,000 episodes after the first paint and a walk through 20
+  podcasts: target under 250 MB;
+- the GUI thread's largest stall, from a 10 ms QTimer recording how late the event loop runs it
+  (target never more than 50 ms), while: a 6-letter word is typed in the search box one key per
+  200 ms; 20 podcasts of 400 episodes are selected one after the other; 50 feeds are refreshed
+  from a loopback server (in a process of its own, so that serving does not compete for this
+  process's GIL); the 3,000-episode podcast is selected and searched. ``--trace`` samples what
+  the GUI thread was doing during each late tick.
 
 Runs offscreen unless QT_QPA_PLATFORM says otherwise. Usage: python bench/bench_window.py
 """
@@ -58,6 +64,38 @@ _BARE = (
 app = App([])
 w = W.QMainWindow(); w.setCentralWidget(W.QListWidget()); w.resize(1200, 760)
 w.show(); app.exec()
+"""
+)
+
+# After the first paint: walk through 20 podcasts, then print the peak RSS (MB).
+_MEMORY = (
+    _PAINTED.replace(
+        "print((time.perf_counter() - t0) * 1000); sys.stdout.flush(); os._exit(0)", "walk()"
+    )
+    + """
+import resource
+from PySide6.QtCore import QTimer
+state = {"n": 0, "started": False}
+def walk():
+    if state["started"]:
+        return
+    state["started"] = True
+    timer = QTimer(W.QApplication.instance())
+    def step():
+        window = next(w for w in W.QApplication.topLevelWidgets() if hasattr(w, "browser"))
+        if window.browser.busy:
+            return
+        podcasts = window.podcast_model.items()
+        if state["n"] >= min(20, len(podcasts)):
+            print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024); sys.stdout.flush()
+            os._exit(0)
+        window.select_podcast(podcasts[state["n"]].url)
+        state["n"] += 1
+    timer.timeout.connect(step)
+    timer.start(50)
+W.QApplication = App
+from podplayer.app import main
+main([])
 """
 )
 
@@ -159,80 +197,178 @@ class _Sampler:
         return [(n, w) for w, n in counts.most_common(top)]
 
 
-def refresh_lateness(
-    path: Path, urls: list[str], trace: bool
-) -> tuple[list[tuple[float, float]], float, int, _Sampler | None]:
+class Ticker:
+    """A 10 ms timer noting how late each tick runs (ms): the GUI thread's stalls."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.ticks: list[tuple[float, float]] = []
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+        self.start_s = self._last = 0.0
+
+    def start(self) -> None:
+        self.ticks = []
+        self.start_s = self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> float:
+        self._timer.stop()
+        return time.perf_counter() - self.start_s
+
+    def worst(self) -> float:
+        return max((late for _, late in self.ticks), default=0.0)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.ticks.append(((now - self.start_s) * 1000, max(0.0, (now - self._last) * 1000 - 10)))
+        self._last = now
+
+    def report(self, sampler: _Sampler | None) -> None:
+        if sampler is None:
+            return
+        for at, late in self.ticks:
+            if late > 20:
+                print(f"  late tick at {at:8.1f} ms: {late:6.1f} ms late")
+                end = self.start_s + at / 1000
+                for n, where in sampler.during(end - (late + 10) / 1000, end):
+                    print(f"      {n:3d} x {where}")
+
+
+def _wait(app: object, condition: object, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.002)
+
+
+def _pause(app: object, seconds: float) -> None:
+    _wait(app, lambda: False, seconds)
+
+
+def window_stalls(
+    path: Path, urls: list[str], big_url: str, trace: bool
+) -> list[tuple[str, float, float, int]]:
+    """(scenario, worst stall ms, seconds, failures) for each scenario, in one window."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from podplayer.app import settle_interpreter
+    from podplayer.app import build_window, settle_interpreter
     from podplayer.core import sources
     from podplayer.playback.null import NullPlayer
     from podplayer.playback.session import PlaybackSession
     from podplayer.ui.loader import SourceLoader
-    from podplayer.ui.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication([])
     library = Library(path)
-    window = MainWindow(
+    window = build_window(
         SourceLoader(lambda p: sources.load(str(p)), QThreadPool()),
         PlaybackSession(NullPlayer()),
         library,
         network=False,
     )
     window.show()
-    for _ in range(20):
-        app.processEvents()
-        time.sleep(0.01)
-    window.tasks.wait()
-    app.processEvents()
+
+    def idle() -> bool:
+        return not window.browser.busy and not window.tasks.busy
+
+    _wait(app, idle)
     settle_interpreter()  # as the app does after its first paint
-    # (when the tick ran, how late it was), in ms since the refresh started.
-    ticks: list[tuple[float, float]] = []
-    start = time.perf_counter()
-    last = [start]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        ticks.append(((now - start) * 1000, max(0.0, (now - last[0]) * 1000 - 10)))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    loop = QEventLoop()
-    results: list[object] = []
-
-    def finished(batch: list[object]) -> None:
-        results.extend(batch)
-        # Whatever the end of a batch starts (reloads, optimize) counts too.
-        QTimer.singleShot(500, loop.quit)
-
-    window.refresh_finished.connect(finished)
     sampler = _Sampler() if trace else None
     if sampler is not None:
         sampler.start()
-    start = time.perf_counter()
-    timer.start()
-    last[0] = time.perf_counter()
+    ticker = Ticker()
+    figures: list[tuple[str, float, float, int]] = []
+
+    def typing(word: str) -> None:
+        window.search_box.clear()
+        _wait(app, idle)
+        for n in range(1, len(word) + 1):
+            window.search_box.setText(word[:n])
+            _pause(app, 0.2)
+        _wait(app, idle)
+        _pause(app, 0.3)
+        window.search_box.clear()
+
+    word = "garden"
+    ticker.start()
+    typing(word)
+    figures.append((f"type {word!r}, a key per 200 ms", ticker.worst(), ticker.stop(), 0))
+    ticker.report(sampler)
+
+    ticker.start()
+    for url in urls[:20]:
+        window.select_podcast(url)
+        _pause(app, 0.05)
+        _wait(app, idle)
+    figures.append(("switch through 20 podcasts of 400", ticker.worst(), ticker.stop(), 0))
+    ticker.report(sampler)
+
+    results: list[object] = []
+    window.refresh_finished.connect(results.extend)
+    ticker.start()
     window.refresh_feeds(urls)
-    loop.exec()
-    seconds = time.perf_counter() - start
-    timer.stop()
+    _wait(app, lambda: bool(results), 600)
+    _pause(app, 0.5)  # whatever the end of a batch starts (reloads, optimize) counts too
+    failed = sum(1 for r in results if not getattr(r, "ok", False))
+    figures.append((f"refresh {len(urls)} feeds", ticker.worst(), ticker.stop(), failed))
+    ticker.report(sampler)
+
+    ticker.start()
+    window.select_podcast(big_url)
+    _wait(app, lambda: idle() and window.episode_model.rowCount() >= 3000)
+    _pause(app, 0.3)
+    typing(word)
+    figures.append(("select + search a 3,000-episode podcast", ticker.worst(), ticker.stop(), 0))
+    ticker.report(sampler)
     if sampler is not None:
         sampler.stop()
-        for at, late in ticks:
-            if late > 20:
-                print(f"  late tick at {at:8.1f} ms: {late:6.1f} ms late")
-                end = start + at / 1000
-                for n, where in sampler.during(end - (late + 10) / 1000, end):
-                    print(f"      {n:3d} x {where}")
     window.tasks.wait()
-    failed = sum(1 for r in results if not getattr(r, "ok", False))
     window.close()
     library.close()
-    return ticks, seconds, failed, sampler
+    return figures
+
+
+def _build(home: Path, podcasts: int, episodes: int, chapters: int, urls: list[str]) -> None:
+    """A library of ``podcasts`` x ``episodes`` under ``home`` (built in a child process)."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+from dataclasses import replace
+from pathlib import Path
+from bench_library import make_podcast
+from podplayer.core.library import Library
+urls = {urls!r}
+with Library(Path({str(home / "data" / FILE_NAME)!r})) as lib:
+    for p in range({podcasts}):
+        podcast = make_podcast(p, {episodes}, {chapters})
+        lib.add_podcast(replace(podcast, url=urls[p] if p < len(urls) else podcast.url))
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=3600)
+
+
+def _cold_starts(root: Path, args: argparse.Namespace, urls: list[str]) -> None:
+    for size in (int(n) for n in args.sizes.split(",")):
+        home = root / f"start-{size}"
+        if size:
+            podcasts = max(1, size // args.episodes)
+            _build(home, podcasts, args.episodes, args.chapters, urls)
+        else:
+            # A first start: the bundled sample loads on a worker after the paint.
+            (home / "data").mkdir(parents=True)
+        bare, app = cold_start(home, args.runs, compiled=True)
+        ratio = statistics.median(app) / statistics.median(bare)
+        label = f"{size:,} episodes" if size else "an empty library"
+        print(f"cold start with {label}, median of {args.runs}:")
+        _figure("  bare PySide6 window", statistics.median(bare), "ms", "ref")
+        _figure("  podplayer window painted", statistics.median(app), "ms", "<= 1.5x")
+        print(f"    runs, bare: {' '.join(f'{v:.0f}' for v in bare)}")
+        print(f"    runs, app:  {' '.join(f'{v:.0f}' for v in app)}")
+        verdict = "  ok" if ratio <= 1.5 else "  MISSED"
+        print(f"{'    ratio':<44} {ratio:10.2f} x   target <= 1.5{verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,11 +378,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chapters", type=int, default=10)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--trace", action="store_true", help="show what the GUI did when late")
-    parser.add_argument("--skip-start", action="store_true", help="only the refresh")
+    parser.add_argument("--skip-start", action="store_true", help="no cold start or memory")
+    parser.add_argument(
+        "--sizes", default="0,20000,320000", help="episode counts for the cold start"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="podplayer-bench-") as tmp:
-        home = Path(tmp)
-        path = home / "data" / FILE_NAME
+        root = Path(tmp)
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -265,33 +403,25 @@ def main(argv: list[str] | None = None) -> int:
             assert server.stdout is not None
             base = server.stdout.readline().strip()
             urls = [f"{base}/{p}/feed.xml" for p in range(args.podcasts)]
-            with Library(path) as lib:
-                for p in range(args.podcasts):
-                    podcast = make_podcast(p, args.episodes, args.chapters)
-                    lib.add_podcast(replace(podcast, url=urls[p]))
+            home = root / "main"
+            _build(home, args.podcasts, args.episodes, args.chapters, urls)
+            big_url = "https://example.org/big/feed.xml"
+            with Library(home / "data" / FILE_NAME) as lib:
+                big = make_podcast(args.podcasts, 3000, args.chapters)
+                lib.add_podcast(replace(big, url=big_url, title="A big one"))
             print(
                 f"library: {args.podcasts} podcasts x {args.episodes} episodes x "
-                f"{args.chapters} chapters"
+                f"{args.chapters} chapters, and one of 3,000 episodes"
             )
-            for compiled in () if args.skip_start else (True, False):
-                how = "with .pyc, as installed" if compiled else "no .pyc, compiled each run"
-                print(f"cold start ({how}), median of {args.runs}:")
-                bare, app = cold_start(home, args.runs, compiled)
-                _figure("  bare PySide6 window", statistics.median(bare), "ms", "ref")
-                _figure("  podplayer window painted", statistics.median(app), "ms", "<= 1.5x")
-                print(f"    runs, bare: {' '.join(f'{v:.0f}' for v in bare)}")
-                print(f"    runs, app:  {' '.join(f'{v:.0f}' for v in app)}")
-                ratio = statistics.median(app) / statistics.median(bare)
-                verdict = "  ok" if ratio <= 1.5 else "  MISSED"
-                print(f"{'    ratio':<44} {ratio:10.2f} x   target <= 1.5{verdict}")
-            ticks, seconds, failed, _ = refresh_lateness(path, urls, args.trace)
-            worst = max(late for _, late in ticks)
-            over = sum(1 for _, late in ticks if late > 50)
-            _figure(f"refresh {len(urls)} feeds through the window", seconds * 1000, "ms", "none")
-            _figure("  GUI event-loop lateness, worst", worst, "ms", "<= 50 ms", worst <= 50)
-            print(f"  ticks more than 50 ms late: {over} of {len(ticks)}")
-            if failed:
-                print(f"  {failed} feeds failed to refresh")
+            if not args.skip_start:
+                _cold_starts(root, args, urls)
+                rss = _child_ms(_MEMORY, home, compiled=True)
+                _figure("memory after 20 podcasts, 20,000+ episodes", rss, "MB", "< 250", rss < 250)
+            for name, worst, seconds, failed in window_stalls(
+                home / "data" / FILE_NAME, urls, big_url, args.trace
+            ):
+                _figure(f"GUI stall, worst: {name}", worst, "ms", "<= 50 ms", worst <= 50)
+                print(f"    took {seconds:.1f} s" + (f", {failed} failed" if failed else ""))
         finally:
             server.stdin.close()  # type: ignore[union-attr]
             server.wait(10)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from podplayer.desktop.mpris import MprisService
     from podplayer.playback.base import Player
     from podplayer.playback.session import PlaybackSession
+    from podplayer.ui.loader import SourceLoader
     from podplayer.ui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,51 @@ def start_player(player: Player) -> str | None:
     return None
 
 
+#: Feeds refreshed (and other library work done) at the same time.
+WORKER_THREADS = 4
+#: Threads reading the library for the browser (lists, search): never behind a refresh.
+READER_THREADS = 2
+
+
+def build_window(
+    loader: SourceLoader,
+    session: PlaybackSession | None = None,
+    library: Library | None = None,
+    *,
+    clock: Callable[[], float] | None = None,
+    network: bool = True,
+) -> MainWindow:
+    """The window with its workers and artwork cache: the one place that builds them. A
+    missing ``session`` plays nowhere (a NullPlayer); a missing ``library`` is the user's."""
+    from podplayer.core.library import FILE_NAME, Library
+    from podplayer.core.paths import app_paths
+    from podplayer.playback.null import NullPlayer
+    from podplayer.playback.session import PlaybackSession
+    from podplayer.ui.artwork import ArtworkLoader
+    from podplayer.ui.mainwindow import MainWindow
+    from podplayer.ui.workers import LibraryTasks
+
+    paths = app_paths()
+    session = session or PlaybackSession(NullPlayer())
+    library = library or Library(paths.data_dir / FILE_NAME)
+    window = MainWindow(
+        loader,
+        session,
+        library,
+        LibraryTasks(library.path, max_threads=WORKER_THREADS),
+        LibraryTasks(library.path, max_threads=READER_THREADS),
+        ArtworkLoader(paths.cache_dir),
+        clock=clock or time.monotonic,
+        network=network,
+    )
+    # Owned by the window from here on (freed with it).
+    for part in (window.tasks, window.reads, window.artwork):
+        part.setParent(window)
+    if session.parent() is None:
+        session.setParent(window)
+    return window
+
+
 def _load_source(path: Path) -> Podcast:
     # Imported on the worker: the parsers are not needed for the window's first paint.
     from podplayer.core import sources
@@ -188,7 +234,6 @@ def _run_gui(args: list[str]) -> int:
     from podplayer.core.paths import demo_audio, demo_notes, sample_page
     from podplayer.playback.session import PlaybackSession
     from podplayer.ui.loader import SourceLoader
-    from podplayer.ui.mainwindow import MainWindow
 
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
@@ -228,7 +273,7 @@ def _run_gui(args: list[str]) -> int:
         problem = f"{exc} This session uses an empty library that is not kept."
     empty = not library.podcasts()
 
-    window = MainWindow(loader, session, library)
+    window = build_window(loader, session, library)
     if problem is not None:
         window.show_message(problem)
     window.show()
@@ -415,13 +460,18 @@ def _install_desktop(
 ) -> MprisService | None:
     """MPRIS2 (absent without a session bus, with the reason logged) and chapter notifications
     (the library setting ``notify_chapter_change``, off by default)."""
+    from podplayer.desktop.dbustypes import BusError, BusLink
     from podplayer.desktop.mpris import install_mpris
     from podplayer.desktop.notify import ChapterNotifier
     from podplayer.ui.entry import OPEN_URI_KINDS
 
+    try:
+        link = BusLink("SESSION", parent=window)
+    except BusError as exc:
+        log.warning("MPRIS unavailable (media keys and panel controls won't work): %s", exc)
+        return None
     playback = window.playback
-    ChapterNotifier(session, library, podcast_title_for=playback.podcast_title, parent=window)
-    return install_mpris(
+    service = install_mpris(
         session,
         raise_window=lambda: _raise(window),
         quit_app=window.close,
@@ -433,5 +483,18 @@ def _install_desktop(
         open_uri=lambda uri: window.open_sources([uri], OPEN_URI_KINDS),
         resume=playback.resume_current,
         set_volume=window.transport.set_volume,
+        connection=link,
         parent=window,
     )
+    if service is None:
+        link.close()
+        return None
+    # After MPRIS took its name: both read the one connection.
+    ChapterNotifier(
+        session,
+        library,
+        podcast_title_for=playback.podcast_title,
+        connection=link,
+        parent=window,
+    )
+    return service

@@ -11,7 +11,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import contextlib
-import itertools
 import shutil
 import signal
 import subprocess
@@ -20,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-
-_names = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -53,16 +50,15 @@ def private_bus() -> Iterator[Bus]:
 
 @pytest.fixture
 def bus_connection(qapp: Any, private_bus: Bus) -> Iterator[Any]:
-    """A QDBusConnection to ``private_bus`` (QDBusConnection.sessionBus() is per process and
-    would keep the first bus it ever saw)."""
-    from PySide6.QtDBus import QDBusConnection
+    """A BusLink to ``private_bus`` (never the user's session bus)."""
+    from podplayer.desktop.dbustypes import BusError, BusLink
 
-    name = f"podplayer-test-{next(_names)}"
-    connection = QDBusConnection.connectToBus(private_bus.address, name)
-    if not connection.isConnected():
-        pytest.skip(f"could not connect to the private bus: {connection.lastError().message()}")
-    yield connection
-    QDBusConnection.disconnectFromBus(name)
+    try:
+        link = BusLink(private_bus.address)
+    except BusError as exc:
+        pytest.skip(f"could not connect to the private bus: {exc}")
+    yield link
+    link.close()
 
 
 @dataclass(frozen=True)

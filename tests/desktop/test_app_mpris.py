@@ -186,3 +186,73 @@ def test_without_a_session_bus_the_app_runs_and_says_why(tmp_path: Path) -> None
         finally:
             process.terminate()
             process.wait(15)
+
+
+def _launch(env: dict[str, str], log: Path, *sources: str) -> subprocess.Popen[bytes]:
+    sink = open(log, "ab")  # noqa: SIM115 - the child keeps it; closed when the test ends
+    return subprocess.Popen(
+        [sys.executable, "-m", "podplayer", *sources], env=env, stdout=sink, stderr=sink
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait(10)
+
+
+def test_after_a_restart_playerctl_play_continues_the_last_episode(
+    app_env: dict[str, str], tmp_path: Path
+) -> None:
+    pytest.importorskip("vlc")
+
+    def out(*args: str) -> str:
+        return _ctl(app_env, *args).stdout.strip()
+
+    first = _launch(app_env, tmp_path / "first.log", str(demo_audio()))
+    try:
+        _wait_for(lambda: out("status") == "Playing", 30, "the first run to play")
+        # Seekable once the length is known.
+        _wait_for(lambda: _ctl(app_env, "position", "33").returncode == 0, 10, "a seek to 0:33")
+        _wait_for(lambda: float(out("position") or 0) >= 33, 10, "the seek to 0:33")
+        assert _ctl(app_env, "pause").returncode == 0
+        _wait_for(lambda: out("status") == "Paused", 10, "Paused")
+        first.terminate()  # as a session logout does: the position is saved on the way out
+        assert first.wait(15) == 0
+    finally:
+        _stop(first)
+
+    second = _launch(app_env, tmp_path / "second.log")
+    try:
+        _wait_for(lambda: out("metadata", "xesam:url").endswith("podplayer-demo.mp3"), 30,
+                  "the restarted app to offer the last episode")  # fmt: skip
+        assert out("status") != "Playing"
+        assert _ctl(app_env, "play").returncode == 0
+        _wait_for(lambda: out("status") == "Playing", 20, "playerctl play to continue")
+        assert float(out("position")) == pytest.approx(33, abs=2.5)
+        assert out("metadata", "title") == "Links from the notes"
+    finally:
+        _stop(second)
+
+
+def test_quitting_takes_under_two_seconds_while_a_stream_never_answers(
+    app_env: dict[str, str], tmp_path: Path
+) -> None:
+    import socket
+
+    pytest.importorskip("vlc")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/never.mp3"
+    process = _launch(app_env, tmp_path / "app.log", url)
+    try:
+        _wait_for(lambda: _ctl(app_env, "status").returncode == 0, 30, "MPRIS to come up")
+        _wait_for(lambda: silent.accept() is not None, 10, "the player to connect")
+        started = time.monotonic()
+        process.terminate()
+        process.wait(10)
+        assert time.monotonic() - started < 2.0
+    finally:
+        _stop(process)
+        silent.close()

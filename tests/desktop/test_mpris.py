@@ -304,14 +304,14 @@ def test_properties_changed_and_seeked_are_signalled(
         monitor.waitForFinished(3000)
 
 
-def test_no_session_bus_means_no_mpris(qapp: Any, caplog: pytest.LogCaptureFixture) -> None:
-    from PySide6.QtDBus import QDBusConnection
-
+def test_no_session_bus_means_no_mpris(
+    qapp: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from podplayer.desktop.mpris import install_mpris
     from podplayer.playback.null import NullPlayer
     from podplayer.playback.session import PlaybackSession
 
-    dead = QDBusConnection.connectToBus("unix:path=/nonexistent/bus", "podplayer-test-dead")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
     session = PlaybackSession(NullPlayer())
     with caplog.at_level("WARNING"):
         service = install_mpris(
@@ -319,8 +319,6 @@ def test_no_session_bus_means_no_mpris(qapp: Any, caplog: pytest.LogCaptureFixtu
             raise_window=lambda: None,
             quit_app=lambda: None,
             podcast_title_for=lambda e: None,
-            connection=dead,
         )
-    QDBusConnection.disconnectFromBus("podplayer-test-dead")
     assert service is None
     assert "MPRIS unavailable" in caplog.text

@@ -22,30 +22,27 @@ class Settings:
 @pytest.fixture
 def server(qapp: Any, private_bus: Any) -> Iterator[list[tuple[str, list[Any]]]]:
     """Registers org.freedesktop.Notifications; yields the (signature, arguments) received."""
-    from PySide6.QtDBus import QDBusConnection, QDBusVirtualObject
+    from jeepney import HeaderFields, MessageType, new_method_return
 
-    from podplayer.desktop.dbustypes import uint32
+    from podplayer.desktop.dbustypes import BusLink
 
     calls: list[tuple[str, list[Any]]] = []
+    link = BusLink(private_bus.address)
+    assert link.request_name("org.freedesktop.Notifications")
 
-    class Server(QDBusVirtualObject):
-        def introspect(self, path: str) -> str:
-            return ""
+    def serve(message: Any) -> None:
+        fields = message.header.fields
+        if message.header.message_type != MessageType.method_call:
+            return
+        if fields.get(HeaderFields.member) != "Notify":
+            return
+        calls.append((fields.get(HeaderFields.signature, ""), list(message.body)))
+        link.send(new_method_return(message, "u", (40 + len(calls),)))
 
-        def handleMessage(self, message: Any, connection: Any) -> bool:  # noqa: N802
-            if message.member() != "Notify":
-                return False
-            calls.append((message.signature(), list(message.arguments())))
-            connection.send(message.createReply(uint32(40 + len(calls))))
-            return True
-
-    connection = QDBusConnection.connectToBus(private_bus.address, "notification-server")
-    stand_in = Server()
-    assert connection.registerVirtualObject("/org/freedesktop/Notifications", stand_in)
-    assert connection.registerService("org.freedesktop.Notifications")
+    link.received.connect(serve)
+    link.start()
     yield calls
-    connection.unregisterService("org.freedesktop.Notifications")
-    QDBusConnection.disconnectFromBus("notification-server")
+    link.close()
 
 
 @pytest.fixture
@@ -112,4 +109,4 @@ def test_off_by_default_and_silent_without_a_server(
     session.next_chapter()
     qtbot.waitUntil(lambda: not notifier.available)
     session.previous_chapter()
-    assert not notifier._pending
+    assert not notifier.available

@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 
+from podplayer.app import build_window
 from podplayer.core.model import Chapter, Episode, Podcast
 from podplayer.core.paths import demo_audio, demo_notes
 from podplayer.playback.base import PlayerState
 from podplayer.playback.session import PlaybackSession
 from podplayer.ui.loader import SourceLoader, load_demo
-from podplayer.ui.mainwindow import MainWindow
 
 pytestmark = pytest.mark.slow
 
@@ -134,7 +134,7 @@ class Rig:
         self.qtbot = qtbot
         self.player = vlc.VlcPlayer(audio_output=output, audio_file=wav)
         self.session = PlaybackSession(self.player)
-        self.window = MainWindow(
+        self.window = build_window(
             SourceLoader(lambda _p: Podcast("", ""), QThreadPool()), self.session
         )
         qtbot.addWidget(self.window)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from httpserver import Loopback, Resource, loopback_server
 
+from podplayer.app import build_window
 from podplayer.core import sources
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
@@ -23,7 +24,6 @@ from podplayer.playback.base import PlayerState
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.ui.loader import SourceLoader
-from podplayer.ui.mainwindow import MainWindow
 from podplayer.ui.models import Role
 
 
@@ -55,7 +55,7 @@ class Rig:
         self.player = NullPlayer(duration_ms=600_000)
         self.session = PlaybackSession(self.player)
         self.library = Library(data / FILE_NAME)
-        self.window = MainWindow(
+        self.window = build_window(
             SourceLoader(lambda p: sources.load(str(p)), QThreadPool()),
             self.session,
             self.library,
@@ -272,11 +272,11 @@ def test_unsubscribe_asks_first(
     rig.refresh([url], subscribe=True)
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QMessageBox.question", lambda *_a, **_k: next(answers)
+        "podplayer.ui.dialogs.QMessageBox.question", lambda *_a, **_k: next(answers)
     )
-    rig.window.unsubscribe_selected()
+    rig.window.dialogs.unsubscribe_selected()
     assert rig.library.podcast(url) is not None
-    rig.window.unsubscribe_selected()
+    rig.window.dialogs.unsubscribe_selected()
     settle(rig.window)
     assert rig.library.podcast(url) is None
     assert rig.window.podcast_model.rowCount() == 0

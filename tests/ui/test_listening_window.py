@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QComboBox, QWidget
 
+from podplayer.app import build_window
 from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.psc import parse_psc
 from podplayer.core.library import FILE_NAME, Library
@@ -23,7 +24,6 @@ from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.ui.exporting import FORMAT_NAMES
 from podplayer.ui.loader import SourceLoader
-from podplayer.ui.mainwindow import MainWindow
 from podplayer.ui.sleeptimer import SleepMode
 
 URL = "https://example.org/feed.xml"
@@ -58,7 +58,7 @@ class Rig:
             links=(Link("Topic link", "https://example.org/topic", 2),),
         )
         self.podcast = Podcast(URL, "Show", episodes=(episode,))
-        self.window = MainWindow(
+        self.window = build_window(
             SourceLoader(lambda _p: self.podcast, QThreadPool()), self.session, self.library
         )
         qtbot.addWidget(self.window)

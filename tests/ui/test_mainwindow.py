@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QDesktopServices
 
 from podplayer import __version__
+from podplayer.app import build_window
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Podcast
 from podplayer.ui.browserpane import NO_PODCASTS
@@ -24,7 +25,7 @@ WindowFactory = Callable[[Callable[[Path], Podcast]], MainWindow]
 def make_window(qtbot: Any) -> WindowFactory:
     def make(load: Callable[[Path], Podcast]) -> MainWindow:
         pool = QThreadPool()
-        window = MainWindow(SourceLoader(load, pool))
+        window = build_window(SourceLoader(load, pool))
         qtbot.addWidget(window)
         window.show()
         return window
@@ -52,8 +53,10 @@ def test_starts_with_a_hint_what_to_do(make_window: WindowFactory, podcast: Podc
     assert window.windowTitle() == "podplayer"
     assert window.podcast_stack.is_empty()
     assert window.podcast_stack.hint.text() == NO_PODCASTS
-    assert window.size().width() == 1200
-    assert window.size().height() == 760
+    # 1200x760, or what the screen has room for.
+    free = window.screen().availableGeometry().size()
+    assert window.size().width() == min(1200, free.width())
+    assert window.size().height() == min(760, free.height())
 
 
 def test_loaded_podcast_is_listed_with_first_episode_selected(
@@ -233,7 +236,7 @@ def test_open_loads_the_chosen_files(
 ) -> None:
     chosen = ["/notes/a.txt"]
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QFileDialog.getOpenFileNames",
+        "podplayer.ui.dialogs.QFileDialog.getOpenFileNames",
         lambda *_args: (chosen, ""),
     )
     loaded: list[Path] = []
@@ -257,7 +260,7 @@ def test_about_names_the_version(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QMessageBox.about",
+        "podplayer.ui.dialogs.QMessageBox.about",
         lambda _parent, _title, text: shown.append(text),
     )
     window = make_window(lambda _p: Podcast("u", "t"))

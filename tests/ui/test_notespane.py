@@ -154,3 +154,25 @@ def test_chapter_links_follow_the_shown_chapters() -> None:
         "https://d.example",
     ]
     assert chapter_links(episode, shown, 5) == []
+
+
+def test_ten_megabytes_of_notes_are_read_on_a_worker_and_shown_bounded(qtbot: Any) -> None:
+    from podplayer.ui.notespane import MAX_SHOWN_CHARS, NotesPane
+
+    lines = [
+        f"<p>{i // 3600}:{i // 60 % 60:02d}:{i % 60:02d} Topic number {i}</p>"
+        for i in range(100_000)
+    ]
+    notes = "".join(lines)
+    notes += "<p>" + "filler text " * ((10 * 1024 * 1024 - len(notes)) // 12) + "</p>"
+    assert len(notes) >= 10 * 1024 * 1024 - 100
+    pane = NotesPane()
+    qtbot.addWidget(pane)
+    with qtbot.waitSignal(pane.notes_shown, timeout=20_000):
+        pane.set_notes(notes, duration_ms=100_000_000)
+        # The worker has it: the pane says so meanwhile.
+        assert pane.is_empty() and "Reading" in pane.hint.text()
+    assert not pane.is_empty()
+    assert len(pane.html()) < 4 * MAX_SHOWN_CHARS
+    assert "more characters of notes are not shown here" in pane.browser.toPlainText()
+    assert "Topic number 0" in pane.browser.toPlainText()

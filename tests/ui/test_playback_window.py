@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from podplayer.app import build_window
 from podplayer.core import sources
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
@@ -34,7 +35,7 @@ class Rig:
         self.player = NullPlayer(duration_ms=60_000)
         self.session = PlaybackSession(self.player)
         self.library = Library(data / FILE_NAME)
-        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.library)
+        self.window = build_window(SourceLoader(load, QThreadPool()), self.session, self.library)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -195,7 +196,7 @@ def test_locate_audio_file_is_remembered_by_a_new_window(
     rig.load()
     rig.window.episode_view.setCurrentIndex(rig.window.episode_model.index(1, 1))
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QFileDialog.getOpenFileName", lambda *_a: (str(audio), "")
+        "podplayer.ui.dialogs.QFileDialog.getOpenFileName", lambda *_a: (str(audio), "")
     )
     with qtbot.waitSignal(rig.window.playback.audio_attached):
         rig.window.locate_file_action.trigger()
@@ -223,7 +224,7 @@ def test_locate_audio_url(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     rig.window.episode_view.setCurrentIndex(rig.window.episode_model.index(1, 1))
     answers = iter([("ftp://example.org/a.mp3", True), ("https://example.org/a.mp3", True)])
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QInputDialog.getText", lambda *_a, **_k: next(answers)
+        "podplayer.ui.dialogs.QInputDialog.getText", lambda *_a, **_k: next(answers)
     )
     rig.window.locate_url_action.trigger()
     assert "only http(s)" in rig.message()
@@ -251,7 +252,7 @@ def test_a_corrupt_library_is_reported_not_fatal(qtbot: Any, audio: Path, tmp_pa
     (data / FILE_NAME).write_bytes(b"this is not a database" * 100)
     library, problem = open_library(data / FILE_NAME)
     assert problem is not None
-    window = MainWindow(SourceLoader(lambda _p: show(audio), QThreadPool()), None, library)
+    window = build_window(SourceLoader(lambda _p: show(audio), QThreadPool()), None, library)
     qtbot.addWidget(window)
     window.show_message(problem)
     assert "kept as library.sqlite.corrupt-" in window.message_bar.text()
@@ -282,7 +283,7 @@ def test_open_url_plays_http_and_refuses_the_rest(
 ) -> None:
     answers = iter([("file:///etc/passwd", True), ("https://example.org/shows/ep%201.mp3", True)])
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QInputDialog.getText", lambda *_a, **_k: next(answers)
+        "podplayer.ui.dialogs.QInputDialog.getText", lambda *_a, **_k: next(answers)
     )
     rig.window.open_url_action.trigger()
     assert "only http(s)" in rig.message()
@@ -299,7 +300,7 @@ def test_open_audio_file_reads_its_chapters_and_plays(
     rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "podplayer.ui.mainwindow.QFileDialog.getOpenFileName",
+        "podplayer.ui.dialogs.QFileDialog.getOpenFileName",
         lambda *_a: (str(demo_audio()), ""),
     )
     with rig.qtbot.waitSignal(rig.window.podcast_loaded, timeout=5000):

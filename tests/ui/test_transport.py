@@ -14,7 +14,8 @@ from podplayer.core.model import Chapter, Episode
 from podplayer.playback.base import PlayerState
 from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
-from podplayer.ui.transport import SPEEDS, TransportBar, thin_ticks
+from podplayer.ui.slider import thin_ticks
+from podplayer.ui.transport import SPEEDS, TransportBar
 
 CHAPTER_MS = 10_000
 TITLES = ("Welcome", "Notes", "Seek", "Links", "Speed", "Goodbye")

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QThreadPool
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from httpserver import Loopback, Resource, loopback_server
 
+from podplayer.app import build_window
 from podplayer.core import sources
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Chapter, Episode, Podcast
@@ -23,7 +24,6 @@ from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.ui.entry import EntryKind, classify_entry
 from podplayer.ui.loader import DEMO_TITLE, SourceLoader
-from podplayer.ui.mainwindow import MainWindow
 
 SHOW_URL = "file:///show.txt"
 
@@ -48,7 +48,7 @@ class Rig:
         self.player = NullPlayer(duration_ms=60_000, durations=durations)
         self.session = PlaybackSession(self.player)
         self.library = Library(data / FILE_NAME)
-        self.window = MainWindow(SourceLoader(load, QThreadPool()), self.session, self.library)
+        self.window = build_window(SourceLoader(load, QThreadPool()), self.session, self.library)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -211,3 +211,135 @@ def test_the_title_says_what_plays(rig: Rig) -> None:
     rig.window.play_selected_episode()
     rig.wait(PlayerState.PLAYING)
     assert rig.window.windowTitle().startswith("With audio")
+
+
+def _menu_action(menu: Any, text: str) -> Any:
+    return next(a for a in menu.actions() if a.text().replace("&", "") == text)
+
+
+def test_the_episode_menu_queues_marks_copies_and_opens(rig: Rig, url_trap: Any) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    rig.load()
+    first, second = rig.window.current_podcast().episodes  # type: ignore[union-attr]
+    texts = [a.text().replace("&", "") for a in rig.window.episode_menu(first).actions()]
+    for wanted in ("Play next", "Add to Up next", "Mark as played", "Copy link", "Open web page"):
+        assert wanted in texts
+    rig.window.play_selected_episode()
+    rig.wait(PlayerState.PLAYING)
+    _menu_action(rig.window.episode_menu(second), "Add to Up next").trigger()
+    assert rig.window.playback.queue() == [second]
+    assert "Remove from Up next" in [
+        a.text().replace("&", "") for a in rig.window.episode_menu(second).actions()
+    ]
+    rig.player.advance(60_000)
+    rig.qtbot.waitUntil(lambda: rig.session.episode == second, timeout=3000)
+    rig.wait(PlayerState.PLAYING)
+    assert rig.window.playback.queue() == []
+    with rig.qtbot.waitSignal(rig.window.playback.state_saved):
+        _menu_action(rig.window.episode_menu(first), "Mark as unplayed").trigger()
+    assert not rig.library.play_state("ep-2", podcast_url=SHOW_URL).played
+
+    web = Episode(
+        "https://example.org/ep/7", 7, "On the web", audio_url="https://example.org/7.mp3"
+    )
+    menu = rig.window.episode_menu(web)
+    _menu_action(menu, "Copy link").trigger()
+    assert QGuiApplication.clipboard().text() == "https://example.org/ep/7"
+    _menu_action(menu, "Open web page").trigger()
+    assert url_trap.urls == ["https://example.org/ep/7"]
+
+
+def test_chapter_selection_follows_the_playing_chapter(rig: Rig) -> None:
+    rig.load()
+    view = rig.window.chapter_view
+    rig.window.chapter_view.scrollToBottom()
+    rig.window.play_chapter(rig.window.current_episode(), 1)  # type: ignore[arg-type]
+    rig.wait(PlayerState.PLAYING)
+    assert view.currentIndex().row() == 1
+    rig.player.advance(25_000)  # into chapter 4 (30 s)
+    rig.qtbot.waitUntil(lambda: rig.window.chapter_model.current_row == 3)
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [3]
+    assert view.currentIndex().row() == 3
+
+
+def test_a_new_episode_s_chapters_start_at_the_top(rig: Rig, files: tuple[Path, Path]) -> None:
+    many = tuple(Chapter(i * 10_000, f"Part {i + 1}") for i in range(40))
+    episodes = tuple(
+        Episode(f"ep-{n}", n, f"Long {n}", local_path=str(files[0]), chapters=many) for n in (1, 2)
+    )
+    rig.window.loader.load_function = lambda _p: Podcast(SHOW_URL, "Show", episodes=episodes)
+    rig.load()
+    bar = rig.window.chapter_view.verticalScrollBar()
+    rig.window.chapter_view.scrollToBottom()
+    assert bar.value() > 0
+    rig.window.select_episode("ep-2")
+    assert rig.window.current_episode().guid == "ep-2"  # type: ignore[union-attr]
+    assert bar.value() == 0
+
+
+def test_the_message_banner_does_not_move_the_lists(rig: Rig) -> None:
+    rig.load()
+    before = rig.window.episode_view.mapTo(rig.window, rig.window.episode_view.rect().topLeft())
+    rig.window.show_message("Something to say, in a banner that comes and goes")
+    assert rig.window.message_bar.isVisible()
+    after = rig.window.episode_view.mapTo(rig.window, rig.window.episode_view.rect().topLeft())
+    assert before == after
+
+
+def test_the_last_chapter_s_length_comes_from_the_playing_file(
+    rig: Rig, files: tuple[Path, Path]
+) -> None:
+    old, _new = files
+    podcast = Podcast(
+        SHOW_URL,
+        "Show",
+        episodes=(
+            Episode("ep-9", 9, "No length", local_path=str(old),
+                    chapters=(Chapter(0, "One"), Chapter(40_000, "Two"))),
+        ),
+    )  # fmt: skip
+    rig.window.loader.load_function = lambda _p: podcast
+    rig.load()
+    assert rig.window.chapter_model.index(1, 2).data() in ("", None)
+    rig.window.play_selected_episode()
+    rig.wait(PlayerState.PLAYING)
+    rig.qtbot.waitUntil(lambda: rig.window.chapter_model.index(1, 2).data() == "0:20")
+
+
+def test_the_window_fits_a_small_screen_and_keeps_a_minimum(qtbot: Any, tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+
+    code = (
+        "import json, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from PySide6.QtCore import QThreadPool\n"
+        "from pathlib import Path\n"
+        "app = QApplication(sys.argv)\n"
+        "from podplayer.core.library import Library\n"
+        "from podplayer.core.model import Podcast\n"
+        "from podplayer.ui.loader import SourceLoader\n"
+        "from podplayer.app import build_window\n"
+        "w = build_window(SourceLoader(lambda p: Podcast('', ''), QThreadPool()), None,\n"
+        "               Library(Path(sys.argv[1])))\n"
+        "w.show()\n"
+        "free = w.screen().availableGeometry()\n"
+        "m = w.minimumSize()\n"
+        "print(json.dumps([w.width(), w.height(), free.width(), free.height(),\n"
+        "                  m.width(), m.height(), w.devicePixelRatioF()]))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "lib.sqlite")],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    width, height, free_w, free_h, min_w, min_h, ratio = json.loads(out.stdout.splitlines()[-1])
+    assert ratio == 2
+    assert width <= free_w and height <= free_h
+    assert min_w <= free_w and min_h <= free_h
+    # On a roomy screen the minimum keeps every pane usable.
+    from podplayer.ui.mainwindow import MINIMUM_SIZE
+
+    assert MINIMUM_SIZE.width() >= 700 and MINIMUM_SIZE.height() >= 500

@@ -1,12 +1,12 @@
-"""MPRIS2 over QtDBus: media keys, panel widgets and ``playerctl`` control the playback session.
+"""MPRIS2: media keys, panel widgets and ``playerctl`` control the playback session.
 
 The two interfaces (``org.mpris.MediaPlayer2`` and ``org.mpris.MediaPlayer2.Player``) are served
-by one ``QDBusVirtualObject`` that answers method calls, ``org.freedesktop.DBus.Properties`` and
-introspection by hand: that way every value has the wire type the specification asks for (see
-``dbustypes``), which adaptor properties declared from Python don't guarantee.
+by one object that answers method calls, ``org.freedesktop.DBus.Properties`` and introspection
+by hand over a :class:`~podplayer.desktop.dbustypes.BusLink` (jeepney): every value is written
+with the wire type the specification asks for, from the tables below.
 
 Units on the bus are microseconds (``x``); inside podplayer they stay int milliseconds.
-Everything runs on the GUI thread (QtDBus delivers calls to the object's thread).
+Everything runs on the GUI thread (the link hands each call over to it).
 """
 
 from __future__ import annotations
@@ -20,18 +20,20 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from urllib.parse import unquote, urlsplit
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtDBus import (
-    QDBusConnection,
-    QDBusMessage,
-    QDBusObjectPath,
-    QDBusVariant,
-    QDBusVirtualObject,
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    Message,
+    MessageType,
+    new_error,
+    new_method_return,
+    new_signal,
 )
+from PySide6.QtCore import QObject, QTimer
 
 from podplayer import APP_ID, APP_NAME
 from podplayer.core.model import Episode
-from podplayer.desktop.dbustypes import int64, string_list
+from podplayer.desktop.dbustypes import BusError, BusLink
 from podplayer.playback.base import PlaybackError, PlayerState, is_url
 from podplayer.playback.session import PlaybackSession
 
@@ -42,6 +44,8 @@ OBJECT_PATH = "/org/mpris/MediaPlayer2"
 ROOT_INTERFACE = "org.mpris.MediaPlayer2"
 PLAYER_INTERFACE = "org.mpris.MediaPlayer2.Player"
 PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties"
+INTROSPECTABLE_INTERFACE = "org.freedesktop.DBus.Introspectable"
+PEER_INTERFACE = "org.freedesktop.DBus.Peer"
 NO_TRACK = "/org/mpris/MediaPlayer2/TrackList/NoTrack"
 TRACK_PREFIX = "/" + APP_ID.replace(".", "/") + "/track/"
 
@@ -139,17 +143,21 @@ def _to_wire(value: Any, signature: str) -> Any:
     return _CONVERTERS[signature](value)
 
 
+def _variant(value: Any, signature: str) -> tuple[str, Any]:
+    return signature, _to_wire(value, signature)
+
+
 def _metadata_to_wire(metadata: dict[str, Any]) -> dict[str, Any]:
-    return {key: _to_wire(value, _METADATA_TYPES[key]) for key, value in metadata.items()}
+    return {key: _variant(value, _METADATA_TYPES[key]) for key, value in metadata.items()}
 
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "b": bool,
     "s": str,
     "d": float,
-    "x": int64,
-    "o": QDBusObjectPath,
-    "as": string_list,
+    "x": int,
+    "o": str,
+    "as": lambda values: [str(v) for v in values],
     "a{sv}": _metadata_to_wire,
 }
 
@@ -190,7 +198,24 @@ def _introspection() -> str:
         if interface == PLAYER_INTERFACE:
             parts.append('<signal name="Seeked"><arg name="Position" type="x"/></signal>')
         parts.append("</interface>")
-    return "".join(parts)
+    standard = (
+        f'<interface name="{INTROSPECTABLE_INTERFACE}"><method name="Introspect">'
+        '<arg name="xml" type="s" direction="out"/></method></interface>'
+        f'<interface name="{PROPERTIES_INTERFACE}">'
+        '<method name="Get"><arg type="s" direction="in"/><arg type="s" direction="in"/>'
+        '<arg type="v" direction="out"/></method>'
+        '<method name="GetAll"><arg type="s" direction="in"/>'
+        '<arg type="a{sv}" direction="out"/></method>'
+        '<method name="Set"><arg type="s" direction="in"/><arg type="s" direction="in"/>'
+        '<arg type="v" direction="in"/></method>'
+        '<signal name="PropertiesChanged"><arg type="s"/><arg type="a{sv}"/><arg type="as"/>'
+        "</signal></interface>"
+    )
+    return f'<node name="{OBJECT_PATH}">{standard}{"".join(parts)}</node>'
+
+
+def _error(message: Message, name: str, text: str) -> Message:
+    return new_error(message, name, "s", (text,))
 
 
 def _split_signature(signature: str) -> list[str]:
@@ -198,7 +223,7 @@ def _split_signature(signature: str) -> list[str]:
     return list(signature)
 
 
-class MprisService(QDBusVirtualObject):
+class MprisService(QObject):
     """Serves ``session`` as the MPRIS2 player ``BUS_NAME`` on ``connection``.
 
     ``podcast_title_for(episode)`` gives the album; ``artwork_for(episode)`` an image URL;
@@ -211,7 +236,7 @@ class MprisService(QDBusVirtualObject):
     def __init__(
         self,
         session: PlaybackSession,
-        connection: QDBusConnection,
+        connection: BusLink,
         *,
         raise_window: Callable[[], object],
         quit_app: Callable[[], object],
@@ -264,113 +289,124 @@ class MprisService(QDBusVirtualObject):
     # -- registration ----------------------------------------------------------------------------
 
     def register(self) -> bool:
-        """Export the object and take the bus name (``BUS_NAME``, or a per-process instance name
-        when another podplayer holds it). False, with the reason logged, when that fails."""
-        if not self.connection.registerVirtualObject(
-            OBJECT_PATH, self, QDBusConnection.VirtualObjectRegisterOption.SingleNode
-        ):
-            log.warning("MPRIS unavailable: %s", self.connection.lastError().message())
+        """Take the bus name (``BUS_NAME``, or a per-process instance name when another
+        podplayer holds it) and start answering. False, with the reason logged, when that
+        fails."""
+        try:
+            for name in (BUS_NAME, f"{BUS_NAME}.instance{os.getpid()}"):
+                if self.connection.request_name(name):
+                    self.bus_name = name
+                    break
+            else:
+                log.warning("MPRIS unavailable: the bus name %s is taken", BUS_NAME)
+                return False
+        except (OSError, TimeoutError, BusError) as exc:
+            log.warning("MPRIS unavailable: %s", exc)
             return False
-        for name in (BUS_NAME, f"{BUS_NAME}.instance{os.getpid()}"):
-            if self.connection.registerService(name):
-                self.bus_name = name
-                break
-        else:
-            log.warning("MPRIS unavailable: %s", self.connection.lastError().message())
-            self.connection.unregisterObject(OBJECT_PATH)
-            return False
+        self.connection.received.connect(self._on_message)
+        self.connection.start()
         self._published = self.player_properties()
         log.info("MPRIS player %s registered", self.bus_name)
         return True
 
     def unregister(self) -> None:
         """Give the bus name back and stop answering (before the session goes away)."""
-        if self.bus_name is not None:
-            self.connection.unregisterService(self.bus_name)
-            self.bus_name = None
-        self.connection.unregisterObject(OBJECT_PATH)
         self._flush_timer.stop()
+        if self.bus_name is not None:
+            self.connection.release_name(self.bus_name)
+            self.bus_name = None
+        self.connection.close()
 
-    # -- QDBusVirtualObject ----------------------------------------------------------------------
+    # -- messages --------------------------------------------------------------------------------
 
     def introspect(self, path: str) -> str:
         return _introspection() if path == OBJECT_PATH else ""
 
-    def handleMessage(self, message: QDBusMessage, connection: QDBusConnection) -> bool:  # noqa: N802
-        interface, member = message.interface(), message.member()
-        if interface == PROPERTIES_INTERFACE:
+    def _on_message(self, message: Message) -> None:
+        header = message.header
+        if header.message_type != MessageType.method_call:
+            return
+        fields = header.fields
+        interface = str(fields.get(HeaderFields.interface, ""))
+        member = str(fields.get(HeaderFields.member, ""))
+        if fields.get(HeaderFields.path) != OBJECT_PATH:
+            reply = new_error(message, "org.freedesktop.DBus.Error.UnknownObject")
+        elif interface == INTROSPECTABLE_INTERFACE and member == "Introspect":
+            reply = new_method_return(message, "s", (_introspection(),))
+        elif interface == PEER_INTERFACE and member == "Ping":
+            reply = new_method_return(message)
+        elif interface == PROPERTIES_INTERFACE:
             reply = self._properties_call(message, member)
         elif member in _METHODS.get(interface, {}) or (
             not interface and any(member in m for m in _METHODS.values())
         ):
             reply = self._method_call(message, member)
         else:
-            return False
-        connection.send(reply)
-        return True
+            reply = _error(message, "org.freedesktop.DBus.Error.UnknownMethod", member)
+        self.connection.send(reply)
 
-    def _properties_call(self, message: QDBusMessage, member: str) -> QDBusMessage:
-        args = list(message.arguments())
+    def _properties_call(self, message: Message, member: str) -> Message:
+        args = list(message.body)
         tables = {ROOT_INTERFACE: _ROOT_PROPERTIES, PLAYER_INTERFACE: _PLAYER_PROPERTIES}
         interface = str(args[0]) if args else ""
         if interface not in tables:
-            return message.createErrorReply(
-                "org.freedesktop.DBus.Error.UnknownInterface", f"No interface {interface!r}"
+            return _error(
+                message,
+                "org.freedesktop.DBus.Error.UnknownInterface",
+                f"No interface {interface!r}",
             )
         values = self.root_properties() if interface == ROOT_INTERFACE else None
         if member == "GetAll":
             values = values if values is not None else self.player_properties(position=True)
-            return message.createReply(
-                {name: _to_wire(value, tables[interface][name]) for name, value in values.items()}
-            )
+            wire = {
+                name: _variant(value, tables[interface][name]) for name, value in values.items()
+            }
+            return new_method_return(message, "a{sv}", (wire,))
         name = str(args[1]) if len(args) > 1 else ""
         if name not in tables[interface]:
-            return message.createErrorReply(
-                "org.freedesktop.DBus.Error.UnknownProperty", f"No property {name!r}"
+            return _error(
+                message, "org.freedesktop.DBus.Error.UnknownProperty", f"No property {name!r}"
             )
         if member == "Get":
             values = values if values is not None else self.player_properties(position=True)
-            return message.createReply(
-                QDBusVariant(_to_wire(values[name], tables[interface][name]))
+            return new_method_return(
+                message, "v", (_variant(values[name], tables[interface][name]),)
             )
         if member == "Set" and len(args) > 2:
             if (interface, name) not in _WRITABLE:
-                return message.createErrorReply(
-                    "org.freedesktop.DBus.Error.PropertyReadOnly", f"{name} is read-only"
+                return _error(
+                    message, "org.freedesktop.DBus.Error.PropertyReadOnly", f"{name} is read-only"
                 )
-            value = args[2].variant() if isinstance(args[2], QDBusVariant) else args[2]
+            value = args[2][1] if isinstance(args[2], tuple) and len(args[2]) == 2 else args[2]
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                return message.createErrorReply(
-                    "org.freedesktop.DBus.Error.InvalidArgs", f"{name} takes a number"
+                return _error(
+                    message, "org.freedesktop.DBus.Error.InvalidArgs", f"{name} takes a number"
                 )
             if name == "Rate":
                 self.set_rate(number)
             else:
                 self.set_volume(number)
-            return message.createReply()
-        return message.createErrorReply(
-            "org.freedesktop.DBus.Error.UnknownMethod", f"No method {member!r}"
-        )
+            return new_method_return(message)
+        return _error(message, "org.freedesktop.DBus.Error.UnknownMethod", f"No method {member!r}")
 
-    def _method_call(self, message: QDBusMessage, member: str) -> QDBusMessage:
-        args = list(message.arguments())
+    def _method_call(self, message: Message, member: str) -> Message:
+        args = list(message.body)
         try:
             if member == "Seek":
                 self.seek_by(int(args[0]) // 1000)
             elif member == "SetPosition":
-                path = args[0].path() if isinstance(args[0], QDBusObjectPath) else str(args[0])
-                self.set_position(path, int(args[1]) // 1000)
+                self.set_position(str(args[0]), int(args[1]) // 1000)
             elif member == "OpenUri":
                 self.open_uri(str(args[0]))
             else:
                 self._ACTIONS[member](self)
         except (IndexError, TypeError, ValueError) as exc:
-            return message.createErrorReply("org.freedesktop.DBus.Error.InvalidArgs", str(exc))
+            return _error(message, "org.freedesktop.DBus.Error.InvalidArgs", str(exc))
         except PlaybackError as exc:
-            return message.createErrorReply("org.mpris.MediaPlayer2.Error.Failed", str(exc))
-        return message.createReply()
+            return _error(message, "org.mpris.MediaPlayer2.Error.Failed", str(exc))
+        return new_method_return(message)
 
     # -- actions (the methods of the interfaces) -------------------------------------------------
 
@@ -583,15 +619,11 @@ class MprisService(QDBusVirtualObject):
         self._published = current
         if not changed or self.bus_name is None:
             return
-        signal = QDBusMessage.createSignal(OBJECT_PATH, PROPERTIES_INTERFACE, "PropertiesChanged")
-        signal.setArguments(
-            [
-                PLAYER_INTERFACE,
-                {k: _to_wire(v, _PLAYER_PROPERTIES[k]) for k, v in changed.items()},
-                string_list([]),
-            ]
+        wire = {k: _variant(v, _PLAYER_PROPERTIES[k]) for k, v in changed.items()}
+        emitter = DBusAddress(OBJECT_PATH, interface=PROPERTIES_INTERFACE)
+        self.connection.send(
+            new_signal(emitter, "PropertiesChanged", "sa{sv}as", (PLAYER_INTERFACE, wire, []))
         )
-        self.connection.send(signal)
 
     def _seek(self, action: Callable[[], object]) -> None:
         self._own_seek = True
@@ -605,9 +637,8 @@ class MprisService(QDBusVirtualObject):
         self._last_position, self._last_time = position_ms, time.monotonic()
         if self.bus_name is None:
             return
-        signal = QDBusMessage.createSignal(OBJECT_PATH, PLAYER_INTERFACE, "Seeked")
-        signal.setArguments([int64(position_ms * 1000)])
-        self.connection.send(signal)
+        emitter = DBusAddress(OBJECT_PATH, interface=PLAYER_INTERFACE)
+        self.connection.send(new_signal(emitter, "Seeked", "x", (position_ms * 1000,)))
 
     def _forget_position(self, *_args: object) -> None:
         self._last_position = None
@@ -649,7 +680,7 @@ def install_mpris(
     open_uri: Callable[[str], object] | None = None,
     resume: Callable[[], object] | None = None,
     set_volume: Callable[[int], object] | None = None,
-    connection: QDBusConnection | None = None,
+    connection: BusLink | None = None,
     parent: QObject | None = None,
 ) -> MprisService | None:
     """Serve ``session`` over MPRIS2 on ``connection`` (default: the session bus).
@@ -657,11 +688,15 @@ def install_mpris(
     Returns the registered service, or None (with the reason logged) when there is no session
     bus or the name can't be taken; the app then simply runs without MPRIS.
     """
-    bus = connection if connection is not None else QDBusConnection.sessionBus()
-    if not bus.isConnected():
-        reason = bus.lastError().message() or "no D-Bus session bus"
-        log.warning("MPRIS unavailable (media keys and panel controls won't work): %s", reason)
-        return None
+    if connection is None:
+        try:
+            bus = BusLink("SESSION", parent=parent)
+        except BusError as exc:
+            reason = str(exc) or "no D-Bus session bus"
+            log.warning("MPRIS unavailable (media keys and panel controls won't work): %s", reason)
+            return None
+    else:
+        bus = connection
     service = MprisService(
         session,
         bus,
@@ -679,5 +714,7 @@ def install_mpris(
     )
     if not service.register():
         service.deleteLater()
+        if connection is None:
+            bus.close()
         return None
     return service

@@ -1,8 +1,8 @@
 """A desktop notification when the chapter changes (off unless the setting is on).
 
-Sent to ``org.freedesktop.Notifications`` over QtDBus, asynchronously, each one replacing the
-previous. Without a session bus or a notification server it stays silent: the first failure
-is logged once at info level and nothing more is tried.
+Sent to ``org.freedesktop.Notifications`` over a :class:`BusLink`, asynchronously, each one
+replacing the previous. Without a session bus or a notification server it stays silent: the
+first failure is logged once at info level and nothing more is tried.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from jeepney import HeaderFields, Message
 from PySide6.QtCore import QObject
-from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusPendingCallWatcher
 
 from podplayer import APP_ID, APP_NAME
 from podplayer.core.model import Episode
-from podplayer.desktop.dbustypes import string_list, uint32
+from podplayer.desktop.dbustypes import BusError, BusLink, is_error, method_call
 from podplayer.playback.base import PlayerState
 from podplayer.playback.session import PlaybackSession
 
@@ -43,18 +43,26 @@ class ChapterNotifier(QObject):
         settings: Settings,
         *,
         podcast_title_for: Callable[[Episode], str | None] = lambda _episode: None,
-        connection: QDBusConnection | None = None,
+        connection: BusLink | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = settings
-        self.connection = connection if connection is not None else QDBusConnection.sessionBus()
         self._podcast_title_for = podcast_title_for
         self._replaces = 0
-        self._pending: set[QDBusPendingCallWatcher] = set()
         #: False once sending failed (no bus, no server): nothing more is tried.
-        self.available = self.connection.isConnected()
+        self.available = True
+        self.connection: BusLink | None = connection
+        if connection is not None:
+            connection.start()
+        else:
+            try:
+                self.connection = BusLink("SESSION", parent=self)
+                self.connection.start()
+            except BusError as exc:
+                log.info("Chapter notifications unavailable: %s", exc)
+                self.available = False
         session.chapter_changed.connect(self._on_chapter)
 
     def enabled(self) -> bool:
@@ -81,32 +89,30 @@ class ChapterNotifier(QObject):
         """Show (or replace) podplayer's notification; silently nothing without a server."""
         if not self.available:
             return
-        message = QDBusMessage.createMethodCall(SERVICE, PATH, SERVICE, "Notify")
-        message.setArguments(
-            [
-                APP_NAME,
-                uint32(self._replaces),
-                APP_ID,
-                summary,
-                body,
-                string_list([]),
-                {"desktop-entry": APP_ID, "category": "x-podplayer.chapter"},
-                TIMEOUT_MS,
-            ]
+        if self.connection is None:
+            return
+        hints = {"desktop-entry": ("s", APP_ID), "category": ("s", "x-podplayer.chapter")}
+        message = method_call(
+            SERVICE,
+            PATH,
+            SERVICE,
+            "Notify",
+            signature="susssasa{sv}i",
+            body=(APP_NAME, self._replaces, APP_ID, summary, body, [], hints, TIMEOUT_MS),
         )
-        watcher = QDBusPendingCallWatcher(self.connection.asyncCall(message), self)
-        self._pending.add(watcher)
-        watcher.finished.connect(lambda w=watcher: self._on_reply(w))
+        self.connection.call(message, self._on_reply)
 
-    def _on_reply(self, watcher: QDBusPendingCallWatcher) -> None:
-        self._pending.discard(watcher)
-        watcher.deleteLater()
-        reply = watcher.reply()
-        if reply.type() == QDBusMessage.MessageType.ErrorMessage:
+    def _on_reply(self, reply: Message) -> None:
+        if is_error(reply):
             if self.available:
-                log.info("Chapter notifications unavailable: %s", reply.errorMessage())
+                name = reply.header.fields.get(HeaderFields.error_name, "")
+                detail = reply.body[0] if reply.body else ""
+                log.info("Chapter notifications unavailable: %s %s", name, detail)
             self.available = False
             return
-        args = reply.arguments()
-        if args:
-            self._replaces = int(args[0])
+        if reply.body:
+            self._replaces = int(reply.body[0])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()

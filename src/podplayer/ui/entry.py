@@ -55,5 +55,13 @@ def classify_entry(source: str) -> Entry:
     return Entry(EntryKind.DOCUMENT, target)
 
 
+def refused_url_message(url: str) -> str:
+    """Why an address that is not http(s) is not played, in the listener's words."""
+    shown = url.strip() if len(url.strip()) <= 60 else url.strip()[:59] + "…"
+    scheme = urlsplit(url.strip()).scheme
+    why = f"not {scheme}:" if scheme and len(scheme) > 1 else "and this is not one"
+    return f"Not opened: only http(s) addresses can be played, {why} ({shown})"
+
+
 #: What MPRIS OpenUri may open: web addresses and audio files, never other local files.
 OPEN_URI_KINDS = frozenset({EntryKind.FEED, EntryKind.AUDIO_URL, EntryKind.AUDIO_FILE})

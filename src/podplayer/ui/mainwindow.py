@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
     QPoint,
     QSize,
@@ -24,7 +22,6 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
@@ -36,32 +33,22 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QProgressBar,
-    QSizePolicy,
     QSplitter,
-    QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from podplayer import APP_NAME, __version__
+from podplayer import APP_NAME
 from podplayer.core.chapters.merge import merge, order
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
-from podplayer.core.library import FILE_NAME, Library, PlayState, SearchHit
+from podplayer.core.library import Library, PlayState, SearchHit
 from podplayer.core.model import Chapter, Episode, Podcast, with_source
-from podplayer.core.paths import app_paths
-from podplayer.core.skiprules import PodcastPrefs, prefs_key, skipped_starts
+from podplayer.core.skiprules import PodcastPrefs, skipped_starts
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlayerState, display_name
-from podplayer.playback.null import NullPlayer
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
@@ -72,12 +59,14 @@ from podplayer.ui.browsing import (
     LibraryBrowser,
     seen_key,
     shorten,
-    status_text,
 )
-from podplayer.ui.entry import Entry, EntryKind, classify_entry
+from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
+from podplayer.ui.downloading import Downloads
+from podplayer.ui.entry import Entry, EntryKind, classify_entry, refused_url_message
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
 from podplayer.ui.loader import SourceLoader, load_audio_file
+from podplayer.ui.menus import WindowMenus, chapter_menu, episode_menu
 from podplayer.ui.models import (
     ChapterTableModel,
     EpisodeTableModel,
@@ -86,11 +75,17 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
-from podplayer.ui.notespane import chapter_links
 from podplayer.ui.playing import PlaybackController
+from podplayer.ui.preferences import (
+    ListeningRules,
+    PodcastPreferences,
+    restore_window_settings,
+    save_window_settings,
+)
 from podplayer.ui.sleeptimer import SleepTimer
+from podplayer.ui.subscriptions import Subscriptions, summary
 from podplayer.ui.transport import TransportBar
-from podplayer.ui.widgets import MessageBar, select_row
+from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
 from podplayer.ui.workers import LibraryTasks, thread_library
 
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
@@ -101,22 +96,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
-SOURCE_FILTER = "Show notes and podcast pages (*.txt *.html *.htm);;All files (*)"
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
-OPML_FILTER = "OPML subscription lists (*.opml *.xml);;All files (*)"
 OPML_SUFFIXES = frozenset({".opml"})
 
 #: Typing in the search box waits this long (ms) for the next key before searching.
 SEARCH_DELAY_MS = 150
-#: Feeds refreshed at the same time.
-REFRESH_THREADS = 4
+
+
+#: Below this the lists and the transport bar no longer have room (logical pixels).
+MINIMUM_SIZE = QSize(760, 520)
 
 
 class MainWindow(QMainWindow):
     """The main window over ``library``. Parsing goes through ``loader`` (a worker pool) and
     library work that could be slow (storing, refreshing, chapter sources, downloads) through
     ``tasks``, never the GUI thread; small reads (a podcast's episodes, search) run here.
-    Playing goes through ``session`` (a NullPlayer's when none is given).
+    Playing goes through ``session``. Everything it uses is given (``podplayer.app`` wires it).
 
     Signals: ``podcast_loaded(Podcast)`` after a source was added or replaced,
     ``load_failed(Path, str)`` with the listener-facing message,
@@ -135,28 +130,28 @@ class MainWindow(QMainWindow):
     def __init__(  # noqa: PLR0917
         self,
         loader: SourceLoader,
-        session: PlaybackSession | None = None,
-        library: Library | None = None,
+        session: PlaybackSession,
+        library: Library,
+        tasks: LibraryTasks,
+        reads: LibraryTasks,
+        artwork: ArtworkLoader,
+        *,
         clock: Callable[[], float] = time.monotonic,
-        tasks: LibraryTasks | None = None,
         network: bool = True,
         parent: QWidget | None = None,
-        artwork: ArtworkLoader | None = None,
-        reads: LibraryTasks | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
-        self.resize(1200, 760)
+        fit_to_screen(self, QSize(1200, 760), MINIMUM_SIZE)
         self.setAcceptDrops(True)
+        self.dialogs = WindowDialogs(self)
 
-        self.session = session or PlaybackSession(NullPlayer(parent=self), parent=self)
-        self.player = self.session.player
-        self.library = library or Library(app_paths().data_dir / FILE_NAME)
-        self.tasks = tasks or LibraryTasks(
-            self.library.path, max_threads=REFRESH_THREADS, parent=self
-        )
+        self.session = session
+        self.player = session.player
+        self.library = library
+        self.tasks = tasks
         # Reads for the browser have threads of their own: a refresh must not hold them up.
-        self.reads = reads or LibraryTasks(self.library.path, max_threads=2, parent=self)
+        self.reads = reads
         self.browser = LibraryBrowser(self.reads, parent=self)
         self.browser.podcasts_loaded.connect(self._on_podcasts_loaded)
         self.browser.episodes_loaded.connect(self._on_episodes_loaded)
@@ -176,21 +171,15 @@ class MainWindow(QMainWindow):
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
-        self._refresh_batch: list[RefreshResult] = []
-        self._refresh_total = 0
-        self._subscribing: set[str] = set()
-        self._downloads: dict[str, threading.Event] = {}
-        self._download_progress: dict[str, tuple[int, int | None]] = {}
         self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
-        self._prefs: dict[str, PodcastPrefs] = {}
-        # Speed and volume to go back to after a podcast with its own (None: none applied).
-        self._global_playback: tuple[float, int] | None = None
         self._artwork_url: str | None = None
         # Set while a check box click is handled: that click must not also play the chapter.
         self._chapter_ticked = False
-        self.artwork = artwork or ArtworkLoader(app_paths().cache_dir, parent=self)
+        self.artwork = artwork
         self.artwork.loaded.connect(self._on_artwork)
         self.skipper = ChapterSkipper(self.session, parent=self)
+        self.prefs = PodcastPreferences(library, tasks, parent=self)
+        self.prefs.changed.connect(self._on_prefs_changed)
         self.sleep_timer = SleepTimer(self.session, clock=clock, parent=self)
         self.share = ShareActions(self._share_context, parent=self)
         self.playback = PlaybackController(self.session, self.tasks, parent=self)
@@ -206,13 +195,34 @@ class MainWindow(QMainWindow):
         self.chapter_model = ChapterTableModel(parent=self)
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
+        self.downloads = Downloads(self.tasks, self.downloads_dir, parent=self)
+        self.downloads.progress.connect(self._on_download_progress)
+        self.downloads.finished.connect(self._on_downloaded)
+        self.downloads.deleted.connect(self._on_download_deleted)
+        self.downloads.error.connect(self.show_message)
+        self.subscriptions = Subscriptions(self.tasks, parent=self)
+        self.subscriptions.status_changed.connect(self.podcast_model.set_status)
+        self.subscriptions.progress.connect(self._on_refresh_progress)
+        self.subscriptions.batch_finished.connect(self._on_batch_finished)
+        self.subscriptions.removed.connect(self._on_unsubscribed)
+        self.subscriptions.seen.connect(self._reload_episodes)
+        self.subscriptions.error.connect(self.show_message)
 
         self._build_panes()
         self._connect_panes()
         self._build_layout()
-        self._build_menus()
-        self._build_toolbar()
-        self._build_status_bar()
+        self.menus = menus = WindowMenus(self)
+        # The actions and bars the window drives, by name (tests reach them here too).
+        self.open_action, self.open_audio_action = menus.open_action, menus.open_audio_action
+        self.open_url_action, self.quit_action = menus.open_url_action, menus.quit_action
+        self.locate_action, self.export_menu = menus.locate_action, menus.export_menu
+        self.prefs_action, self.about_action = menus.prefs_action, menus.about_action
+        self.refresh_all_action = menus.refresh_all_action
+        self.refresh_one_action = menus.refresh_one_action
+        self.seen_action, self.unsubscribe_action = menus.seen_action, menus.unsubscribe_action
+        self.refresh_on_start_action = menus.refresh_on_start_action
+        self.search_box, self.toolbar = menus.search_box, menus.toolbar
+        self.refresh_bar, self.busy_indicator = menus.refresh_bar, menus.busy_indicator
         self._connect_playback()
         self._show_episode(None)
 
@@ -249,8 +259,12 @@ class MainWindow(QMainWindow):
         self.notes_pane, self.notes_tabs = pane.notes_pane, pane.notes_tabs
         self.chapters_caption, self.source_combo = pane.chapters_caption, pane.source_combo
         self.prefs_button, self.right_splitter = pane.prefs_button, pane.right_splitter
-        self.locate_file_action = pane.locate_menu.addAction("Audio &file…", self.locate_audio_file)
-        self.locate_url_action = pane.locate_menu.addAction("&Web address…", self.locate_audio_url)
+        self.locate_file_action = pane.locate_menu.addAction(
+            "Audio &file…", self.dialogs.locate_audio_file
+        )
+        self.locate_url_action = pane.locate_menu.addAction(
+            "&Web address…", self.dialogs.locate_audio_url
+        )
 
     def _connect_panes(self) -> None:
         menu = Qt.ContextMenuPolicy.CustomContextMenu
@@ -277,7 +291,7 @@ class MainWindow(QMainWindow):
         self.download_button.clicked.connect(self.download_selected)
         self.cancel_download_button.clicked.connect(self.cancel_selected_download)
         self.source_combo.activated.connect(self._on_source_chosen)
-        self.prefs_button.clicked.connect(self.edit_podcast_prefs)
+        self.prefs_button.clicked.connect(self.dialogs.edit_podcast_prefs)
 
     def _build_layout(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -308,111 +322,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.message_bar.float_over(central)
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.subscribe_action = QAction("&Add podcast…", self)
-        self.subscribe_action.setShortcut(QKeySequence.StandardKey.New)
-        self.subscribe_action.setStatusTip("Subscribe to a podcast by its feed address")
-        self.subscribe_action.triggered.connect(self.choose_feed_url)
-        file_menu.addAction(self.subscribe_action)
-        self.open_action = QAction("&Open…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.setStatusTip("Add a podcast page or an episode's show notes")
-        self.open_action.triggered.connect(self.choose_sources)
-        file_menu.addAction(self.open_action)
-        self.open_audio_action = QAction("Open &audio file…", self)
-        self.open_audio_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.open_audio_action.setStatusTip("Play an audio file (or drop one on the window)")
-        self.open_audio_action.triggered.connect(self.choose_audio_file)
-        file_menu.addAction(self.open_audio_action)
-        self.open_url_action = QAction("Open &URL…", self)
-        self.open_url_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.open_url_action.setStatusTip("Play audio from an http(s) address")
-        self.open_url_action.triggered.connect(self.choose_url)
-        file_menu.addAction(self.open_url_action)
-        self.add_audio_action = QAction("Add audio &files…", self)
-        self.add_audio_action.setStatusTip("Add local audio files to the library")
-        self.add_audio_action.triggered.connect(self.choose_audio_files)
-        file_menu.addAction(self.add_audio_action)
-        file_menu.addSeparator()
-        self.import_opml_action = QAction("&Import subscriptions (OPML)…", self)
-        self.import_opml_action.triggered.connect(self.choose_opml_import)
-        file_menu.addAction(self.import_opml_action)
-        self.export_opml_action = QAction("&Export subscriptions (OPML)…", self)
-        self.export_opml_action.triggered.connect(self.choose_opml_export)
-        file_menu.addAction(self.export_opml_action)
-        file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-
-        playback_menu = self.menuBar().addMenu("&Playback")
-        for action in self.transport.actions():
-            playback_menu.addAction(action)
-            if action in (self.transport.play_action, self.transport.forward_action):
-                playback_menu.addSeparator()
-        playback_menu.addSeparator()
-        self.locate_action = QAction("&Locate audio…", self)
-        self.locate_action.setStatusTip("Attach an audio file to the selected episode")
-        self.locate_action.triggered.connect(self.locate_audio_file)
-        playback_menu.addAction(self.locate_action)
-        playback_menu.addSeparator()
-        sleep_menu = playback_menu.addMenu("Sl&eep timer")
-        button = self.transport.sleep_button
-        if button is not None and button.menu() is not None:
-            for action in button.menu().actions():
-                sleep_menu.addAction(action)
-        playback_menu.addSeparator()
-        self.export_menu = self.share.menu(self)
-        playback_menu.addMenu(self.export_menu)
-        playback_menu.addAction(self.share.copy_link_action)
-
-        podcast_menu = self.menuBar().addMenu("P&odcasts")
-        self.prefs_action = QAction("Podcast &settings…", self)
-        self.prefs_action.setStatusTip(
-            "Skip keywords, skip intro/outro, speed, volume and pictures for this podcast"
-        )
-        self.prefs_action.triggered.connect(self.edit_podcast_prefs)
-        self.refresh_all_action = QAction("&Refresh all", self)
-        self.refresh_all_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_all_action.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
-        )
-        self.refresh_all_action.triggered.connect(self.refresh_all)
-        podcast_menu.addAction(self.refresh_all_action)
-        self.refresh_one_action = QAction("Refresh &this podcast", self)
-        self.refresh_one_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.refresh_one_action.triggered.connect(self.refresh_selected)
-        podcast_menu.addAction(self.refresh_one_action)
-        self.seen_action = QAction("Mark episodes as &seen", self)
-        self.seen_action.triggered.connect(self.mark_selected_seen)
-        podcast_menu.addAction(self.seen_action)
-        self.unsubscribe_action = QAction("&Unsubscribe…", self)
-        self.unsubscribe_action.triggered.connect(self.unsubscribe_selected)
-        podcast_menu.addAction(self.unsubscribe_action)
-        podcast_menu.addAction(self.prefs_action)
-        podcast_menu.addSeparator()
-        self.refresh_on_start_action = QAction("Refresh all at &start", self)
-        self.refresh_on_start_action.setCheckable(True)
-        self.refresh_on_start_action.toggled.connect(
-            lambda on: self._set_setting("refresh_on_start", bool(on))
-        )
-        podcast_menu.addAction(self.refresh_on_start_action)
-        self.downloads_folder_action = QAction("&Downloads folder…", self)
-        self.downloads_folder_action.triggered.connect(self.choose_downloads_folder)
-        podcast_menu.addAction(self.downloads_folder_action)
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = QAction(f"&About {APP_NAME}", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
-
     def _connect_playback(self) -> None:
         self.player.error_occurred.connect(self._on_player_error)
         self.player.state_changed.connect(self._on_player_state)
+        self.player.duration_changed.connect(self._on_duration)
         self.session.chapter_changed.connect(self._on_playing_chapter_changed)
         self.session.episode_changed.connect(self._on_playing_episode_changed)
         self.playback.error.connect(self.show_message)
@@ -421,49 +334,22 @@ class MainWindow(QMainWindow):
         self.playback.restored.connect(self.transport.show_position)
         self.transport.error_occurred.connect(self.show_message)
         self.transport.play_requested.connect(self._on_play_requested)
-        self.session.episode_changed.connect(self._apply_playing_prefs)
-        self.session.chapters_changed.connect(self._apply_playing_prefs)
         self.skipper.skipped.connect(self._on_skipped)
+        transport = self.transport
+        self.rules = ListeningRules(
+            self.session,
+            self.playback,
+            self.prefs,
+            self.skipper,
+            show_skipped=transport.slider.set_skipped,
+            speed_volume=lambda: (self.player.rate(), transport.volume_slider.value()),
+            set_speed=transport.set_speed,
+            set_volume=transport.set_volume,
+            parent=self,
+        )
         self.sleep_timer.fired.connect(
             lambda: self.statusBar().showMessage("Sleep timer: paused", 10_000)
         )
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Search")
-        bar.setObjectName("mainToolBar")
-        bar.setMovable(False)
-        # Both actions named: an icon alone beside a word reads as an accident.
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addAction(self.subscribe_action)
-        bar.addAction(self.refresh_all_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search episodes and chapters  (Ctrl+F)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(320)
-        self.search_box.textChanged.connect(self._on_search_text)
-        self.search_box.returnPressed.connect(self._on_search_return)
-        bar.addWidget(self.search_box)
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.activated.connect(self.search_box.setFocus)
-        self.addToolBar(bar)
-        self.toolbar = bar
-
-    def _build_status_bar(self) -> None:
-        self.refresh_bar = QProgressBar()
-        self.refresh_bar.setMaximumSize(QSize(160, 14))
-        self.refresh_bar.setFormat("%v/%m feeds")
-        self.refresh_bar.hide()
-        self.statusBar().addPermanentWidget(self.refresh_bar)
-        self.busy_indicator = QProgressBar()
-        self.busy_indicator.setRange(0, 0)  # indeterminate
-        self.busy_indicator.setMaximumSize(QSize(120, 14))
-        self.busy_indicator.setTextVisible(False)
-        self.busy_indicator.hide()
-        self.statusBar().addPermanentWidget(self.busy_indicator)
 
     # --- public API ---------------------------------------------------------------------
 
@@ -550,9 +436,9 @@ class MainWindow(QMainWindow):
     def _show_stored(self, url: str, select: bool) -> None:
         current = self.current_podcast()
         episode = self.current_episode()
-        if select or current is None:
+        if select or (current is None and self._want_url is None):
             self.reload_podcasts(select=url)
-        elif current.url == url and episode is not None:
+        elif current is not None and current.url == url and episode is not None:
             self.reload_podcasts(select=url, keep=episode.guid)
         else:
             self.reload_podcasts()
@@ -563,7 +449,9 @@ class MainWindow(QMainWindow):
         current, episode = self.current_podcast(), self.current_episode()
         if select is None and current is not None:
             select, keep = current.url, keep or (episode.guid if episode else None)
-        self._want_url, self._want_guid = select, keep
+        if select is not None:
+            self._want_url, self._want_guid = select, keep
+        # else: a selection asked for by a reload still on its way stays wanted
         self.browser.load_podcasts()
 
     def after_shown(self, callback: Callable[[], None]) -> None:
@@ -700,33 +588,6 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    @Slot()
-    def locate_audio_file(self) -> None:
-        episode = self.current_episode()
-        if episode is None:
-            self.show_message("Select an episode first, then locate its audio")
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"Locate the audio of “{episode.title}”", "", _audio_filter()
-        )
-        if path:
-            self.attach_audio(path)
-
-    @Slot()
-    def locate_audio_url(self) -> None:
-        episode = self.current_episode()
-        if episode is None:
-            self.show_message("Select an episode first, then locate its audio")
-            return
-        url, ok = QInputDialog.getText(
-            self, "Locate audio", f"Web address (http or https) of “{episode.title}”:"
-        )
-        if ok and url.strip():
-            if not is_web_url(url.strip()):
-                self.show_message(_refused_url_message(url))
-                return
-            self.attach_audio(url)
-
     def open_audio_file(self, path: Path) -> None:
         """Add an audio file as an episode (with its tag chapters) and play it once loaded."""
         self._autoplay.add(path)
@@ -737,7 +598,7 @@ class MainWindow(QMainWindow):
         """Play audio from an http(s) ``url``; anything else is refused with a message."""
         url = url.strip()
         if not is_web_url(url):
-            self.show_message(_refused_url_message(url))
+            self.show_message(refused_url_message(url))
             return False
         parts = urlsplit(url)
         name = unquote(Path(parts.path).name) or parts.netloc
@@ -745,18 +606,6 @@ class MainWindow(QMainWindow):
         podcast = Podcast(url=url, title=parts.netloc, episodes=(episode,))
         self.add_podcast(podcast)
         return self.playback.play(podcast, episode, at_ms=0)
-
-    @Slot()
-    def choose_audio_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an audio file", "", _audio_filter())
-        if path:
-            self.open_audio_file(Path(path))
-
-    @Slot()
-    def choose_url(self) -> None:
-        url, ok = QInputDialog.getText(self, "Open URL", "Address of the audio (http or https):")
-        if ok and url.strip():
-            self.open_url(url)
 
     def current_podcast(self) -> Podcast | None:
         """The selected podcast with the episodes listed for it."""
@@ -787,23 +636,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {url}", 5000)
         return True
 
-    @Slot()
-    def choose_sources(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Open show notes or a podcast page", "", SOURCE_FILTER
-        )
-        self.load_sources([Path(p) for p in paths])
-
-    @Slot()
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>A podcast player built around chapters.</p>"
-            "<p>Licensed under the GNU GPL, version 3 or later.</p>",
-        )
-
     # --- subscriptions ------------------------------------------------------------------
 
     def subscribe(self, url: str) -> bool:
@@ -811,24 +643,15 @@ class MainWindow(QMainWindow):
         address that is not http(s). The podcast is selected when it arrives."""
         url = url.strip()
         if not is_web_url(url):
-            self.show_message(_refused_url_message(url))
+            self.show_message(refused_url_message(url))
             return False
         if self.podcast_model.row_of(url) >= 0:
             self.select_podcast(url)
             self.refresh_feeds([url])
             return True
-        self._subscribing.add(url)
         self._preferred_url = url
-        self.refresh_feeds([url])
+        self.subscriptions.subscribe([url])
         return True
-
-    @Slot()
-    def choose_feed_url(self) -> None:
-        url, ok = QInputDialog.getText(
-            self, "Add podcast", "Feed address (http or https) of the podcast:"
-        )
-        if ok and url.strip():
-            self.subscribe(url)
 
     @Slot()
     def paste(self) -> None:
@@ -869,124 +692,46 @@ class MainWindow(QMainWindow):
     def refresh_feeds(self, urls: Sequence[str]) -> None:
         """Fetch and store each feed on the worker pool (several at once); a progress bar counts
         them and one summary message lists the failures at the end (``refresh_finished``)."""
-        if not self._refresh_total:
-            self._refresh_batch = []
-        for url in urls:
-            self._refresh_total += 1
-            self.podcast_model.set_status(url, "Updating…")
-            self.tasks.run(
-                partial(_refresh_job, url),
-                lambda answer: self._on_refreshed(*answer),
-                partial(self._on_refresh_failed, url),
-            )
-        self.refresh_bar.setRange(0, self._refresh_total)
-        self.refresh_bar.setValue(len(self._refresh_batch))
-        self.refresh_bar.show()
-        self.refresh_all_action.setEnabled(False)
+        self.subscriptions.refresh(urls)
 
-    def _on_refresh_failed(self, url: str, message: str) -> None:
-        from podplayer.core.refresh import RefreshResult
+    @Slot(int, int)
+    def _on_refresh_progress(self, done: int, total: int) -> None:
+        self.refresh_bar.setRange(0, total)
+        self.refresh_bar.setValue(done)
+        self.refresh_bar.setVisible(done < total)
+        self.refresh_all_action.setEnabled(done >= total)
 
-        self._on_refreshed(RefreshResult(url, False, error=message))
-
-    def _on_refreshed(self, result: RefreshResult, status: str | None = None) -> None:
-        self._refresh_batch.append(result)
-        self.refresh_bar.setValue(len(self._refresh_batch))
-        url = result.url
-        subscribing = url in self._subscribing
-        self._subscribing.discard(url)
-        if result.ok:
-            if subscribing:
-                self._set_setting(seen_key(url), time.time())
-            self.podcast_model.set_status(url, None)
-            self.podcast_model.set_status(url, status)
-            new = len(result.new_episodes)
-            if new and not subscribing:
-                self.podcast_model.set_status(url, f"{new} new episode{'' if new == 1 else 's'}")
-        else:
-            self.podcast_model.set_status(url, f"Failed: {shorten(result.error or '', 60)}")
-        if len(self._refresh_batch) < self._refresh_total:
-            return
-        results, self._refresh_total = self._refresh_batch, 0
-        self._refresh_batch = []
-        self.refresh_bar.hide()
-        self.refresh_all_action.setEnabled(True)
-        select = (
-            self._preferred_url
-            if any(r.url == self._preferred_url and r.ok for r in results)
-            else None
-        )
+    @Slot(object)
+    def _on_batch_finished(self, results: list[RefreshResult]) -> None:
+        preferred = self._preferred_url
+        select = preferred if any(r.url == preferred and r.ok for r in results) else None
         if select is not None:
             self._preferred_url = None
         self.reload_podcasts(select=select)
-        self._summarise(results)
-        if len(results) >= 10:
-            self.tasks.run(lambda library, _report: library.optimize())
-        self.after_shown(lambda: self.refresh_finished.emit(results))
-
-    def _summarise(self, results: list[RefreshResult]) -> None:
-        failed = [r for r in results if not r.ok]
-        new = sum(len(r.new_episodes) for r in results if r.ok)
-        ok = len(results) - len(failed)
-        if failed:
-            names = []
-            for result in failed[:5]:
-                name = self._podcast_title(result.url) or result.url
-                names.append(f"{name}: {result.error}")
-            more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
-            head = (
-                f"{len(failed)} of {len(results)} feeds could not be updated"
-                if len(results) > 1
-                else "The feed could not be updated"
-            )
-            self.show_message(f"{head}{more}. " + "; ".join(names))
+        text, kind = summary(results, self._podcast_title)
+        if kind == "error":
+            self.show_message(text)
         else:
-            self.statusBar().showMessage(
-                f"Updated {ok} feed{'' if ok == 1 else 's'}: "
-                f"{new} new episode{'' if new == 1 else 's'}",
-                8000,
-            )
+            self.statusBar().showMessage(text, 8000)
+        self.after_shown(lambda: self.refresh_finished.emit(results))
 
     def _podcast_title(self, url: str) -> str:
         row = self.podcast_model.row_of(url)
         podcast = self.podcast_model.item(row) if row >= 0 else None
         return podcast.title if podcast is not None else ""
 
-    @Slot()
-    def unsubscribe_selected(self) -> None:
-        """Forget the selected podcast after asking (downloaded files stay on disk)."""
-        podcast = self.current_podcast()
-        if podcast is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Unsubscribe",
-            f"Unsubscribe from “{podcast.title or podcast.url}”? Its episodes, play positions "
-            "and chapter lists are removed from the library.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.library.remove_podcast(podcast.url)
-        except LibraryError as exc:
-            self.show_message(str(exc))
-            return
-        self.podcast_model.set_status(podcast.url, None)
-        self.podcast_view.setCurrentIndex(QModelIndex())
-        self.reload_podcasts()
-        self.statusBar().showMessage(f"Unsubscribed from {podcast.title}", 5000)
+    @Slot(str)
+    def _on_unsubscribed(self, url: str) -> None:
+        self.podcast_model.set_status(url, None)
+        if self._shown_url == url:
+            self.podcast_view.setCurrentIndex(QModelIndex())
+        self.reload_podcasts(select=None if self._shown_url == url else self._shown_url)
 
     @Slot()
     def mark_selected_seen(self) -> None:
         podcast = self.current_podcast()
         if podcast is not None:
-            self._set_setting(seen_key(podcast.url), time.time())
-            self._reload_episodes(podcast.url)
-
-    @Slot()
-    def choose_audio_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add audio files", "", _audio_filter())
-        self.add_audio_files([Path(p) for p in paths])
+            self.subscriptions.mark_seen(podcast.url)
 
     def add_audio_files(self, paths: Sequence[Path]) -> None:
         """Add local audio files to the library (each with its tag chapters), not playing."""
@@ -996,64 +741,38 @@ class MainWindow(QMainWindow):
 
     # --- OPML ---------------------------------------------------------------------------
 
-    @Slot()
-    def choose_opml_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import subscriptions", "", OPML_FILTER)
-        if path:
-            self.import_opml(Path(path))
-
     def import_opml(self, path: Path) -> int:
         """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
         returns how many are being added."""
-        from podplayer.core import opml
-
         try:
-            subscriptions = opml.read_opml(path.read_bytes())
+            urls = self.subscriptions.import_opml(path, set(self.feed_urls()))
         except OSError as exc:
             self.show_message(f"Could not read “{path.name}”: {exc.strerror or exc}")
             return 0
         except PodplayerError as exc:
             self.show_message(str(exc))
             return 0
-        known = set(self.feed_urls())
-        urls = [s.url for s in subscriptions if s.url not in known]
         if not urls:
             self.show_message(f"“{path.name}” lists no new subscriptions", "info")
             return 0
-        self._subscribing.update(urls)
-        self.refresh_feeds(urls)
         self.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
         return len(urls)
 
-    @Slot()
-    def choose_opml_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export subscriptions", f"{APP_NAME}-subscriptions.opml", OPML_FILTER
-        )
-        if path:
-            self.export_opml(Path(path))
-
     def export_opml(self, path: Path) -> bool:
         """Write the web subscriptions to ``path`` as OPML 2.0."""
-        from podplayer.core import opml
-
-        subscriptions = [
-            opml.Subscription(p.title, p.url)
-            for p in self.podcast_model.items()
-            if is_web_url(p.url)
-        ]
+        feeds = [(p.title, p.url) for p in self.podcast_model.items() if is_web_url(p.url)]
         try:
-            path.write_bytes(opml.write_opml(subscriptions))
+            self.subscriptions.export_opml(path, feeds)
         except OSError as exc:
             self.show_message(f"Could not write “{path.name}”: {exc.strerror or exc}")
             return False
-        self.statusBar().showMessage(f"Exported {len(subscriptions)} subscriptions to {path}", 8000)
+        self.statusBar().showMessage(f"Exported {len(feeds)} subscriptions to {path}", 8000)
         return True
 
     # --- search -------------------------------------------------------------------------
 
     @Slot(str)
-    def _on_search_text(self, text: str) -> None:
+    def on_search_text(self, text: str) -> None:
         if not text.strip():
             self._search_timer.stop()
             self.search_model.set_items(())
@@ -1089,7 +808,7 @@ class MainWindow(QMainWindow):
             self._select_row(self.search_view, self.search_model.index(0, 1))
 
     @Slot()
-    def _on_search_return(self) -> None:
+    def on_search_return(self) -> None:
         self._search_timer.stop()
         self._focus_first_hit = True
         self._run_search()
@@ -1200,16 +919,8 @@ class MainWindow(QMainWindow):
         return (
             Path(folder)
             if isinstance(folder, str) and folder
-            else (app_paths().cache_dir / "downloads")
+            else (self.library.path.parent / "downloads")
         )
-
-    @Slot()
-    def choose_downloads_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder for downloaded episodes", str(self.downloads_dir())
-        )
-        if folder:
-            self._set_setting("downloads_dir", folder)
 
     @Slot()
     def download_selected(self) -> None:
@@ -1220,44 +931,18 @@ class MainWindow(QMainWindow):
     def download(self, podcast: Podcast, episode: Episode) -> bool:
         """Download the episode's audio in the background (resuming a part left earlier);
         when done the library plays the local copy. False when there is nothing to fetch."""
-        url = episode.audio_url
-        if not url or not is_web_url(url) or episode.guid in self._downloads:
+        if not self.downloads.start(podcast, episode):
             return False
-        from podplayer.core.downloads import download, download_path
-
-        dest = download_path(self.downloads_dir(), podcast.title, episode.title, url)
-        cancel = threading.Event()
-        self._downloads[episode.guid] = cancel
-        self._download_progress[episode.guid] = (0, None)
-        guid, podcast_url = episode.guid, podcast.url
-
-        def job(library: Library, report: Callable[[object], None]) -> str:
-            last = [0.0]
-
-            def progress(done: int, total: int | None) -> None:
-                now = time.monotonic()
-                # A signal per chunk would flood the GUI thread; ten a second is smooth.
-                if now - last[0] >= 0.1 or (total is not None and done >= total):
-                    last[0] = now
-                    report((done, total))
-
-            path = download(url, dest, progress=progress, cancel=cancel)
-            library.attach_audio(guid, path, podcast_url=podcast_url, kind="download")
-            return str(path)
-
-        self.tasks.run(
-            job,
-            lambda path: self._on_downloaded(podcast_url, guid, path, None),
-            lambda message: self._on_downloaded(podcast_url, guid, None, message),
-            lambda value: self._on_download_progress(guid, value),
-        )
         self._show_download(episode)
         return True
 
     def cancel_download(self, guid: str) -> None:
-        event = self._downloads.get(guid)
-        if event is not None:
-            event.set()
+        self.downloads.cancel(guid)
+
+    def delete_download(self, episode: Episode) -> None:
+        podcast = self._podcast_of(episode)
+        if podcast is not None:
+            self.downloads.delete(podcast.url, episode)
 
     @Slot()
     def cancel_selected_download(self) -> None:
@@ -1265,31 +950,34 @@ class MainWindow(QMainWindow):
         if episode is not None:
             self.cancel_download(episode.guid)
 
-    def _on_download_progress(self, guid: str, value: object) -> None:
-        if isinstance(value, tuple):
-            self._download_progress[guid] = value
-            shown = self.current_episode()
-            if shown is not None and shown.guid == guid:
-                self._show_download(shown)
+    @Slot(str, object)
+    def _on_download_progress(self, guid: str, _value: object) -> None:
+        shown = self.current_episode()
+        if shown is not None and shown.guid == guid:
+            self._show_download(shown)
 
-    def _on_downloaded(self, url: str, guid: str, path: str | None, error: str | None) -> None:
-        cancelled = self._downloads.pop(guid, threading.Event()).is_set()
-        self._download_progress.pop(guid, None)
-        if path is not None:
+    @Slot(str, str, str, str)
+    def _on_downloaded(self, url: str, guid: str, path: str, error: str) -> None:
+        if path:
             self.statusBar().showMessage(f"Downloaded {Path(path).name}", 8000)
             self._reload_episodes(url, keep=guid)
-        elif cancelled:
+        elif not error:
             self.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
         else:
             self.show_message(f"The download failed: {error}")
         shown = self.current_episode()
         if shown is not None and shown.guid == guid:
             self._show_download(shown)
-        self.download_finished.emit(guid, path or "")
+        self.download_finished.emit(guid, path)
+
+    @Slot(str, str)
+    def _on_download_deleted(self, url: str, guid: str) -> None:
+        self.statusBar().showMessage("Download deleted; the episode plays from the web", 8000)
+        self._reload_episodes(url, keep=guid)
 
     def _show_download(self, episode: Episode | None) -> None:
-        active = episode is not None and episode.guid in self._downloads
-        progress = self._download_progress.get(episode.guid, (0, None)) if episode else (0, None)
+        active = episode is not None and self.downloads.active(episode.guid)
+        progress = self.downloads.progress_of(episode.guid) if episode else (0, None)
         self.episode_pane.show_download(episode, active, progress)
 
     # --- play state and settings ----------------------------------------------------------
@@ -1311,7 +999,7 @@ class MainWindow(QMainWindow):
         if shown is not None and shown.url == url:
             self.episode_model.set_state(guid, state)
 
-    def _set_setting(self, key: str, value: object) -> None:
+    def set_setting(self, key: str, value: object) -> None:
         try:
             self.library.set_setting(key, value)
         except LibraryError as exc:
@@ -1319,60 +1007,11 @@ class MainWindow(QMainWindow):
 
     def restore_settings(self) -> None:
         """Speed, volume, skip intervals, window geometry and splitters as last left."""
-        lib = self.library
-        try:
-            rate = lib.setting("speed")
-            volume = lib.setting("volume")
-            back = lib.setting("skip_back_ms")
-            forward = lib.setting("skip_forward_ms")
-            geometry = lib.setting("window_geometry")
-            splitters = lib.setting("splitters")
-            refresh_on_start = lib.setting("refresh_on_start", False)
-        except LibraryError as exc:
-            log.warning("Settings not read: %s", exc)
-            return
-        if isinstance(rate, int | float):
-            self.transport.set_speed(float(rate))
-        if isinstance(volume, int):
-            self.transport.volume_slider.setValue(volume)
-        if isinstance(back, int) or isinstance(forward, int):
-            self.transport.set_skip_intervals(
-                back if isinstance(back, int) else self.transport.skip_back_ms,
-                forward if isinstance(forward, int) else self.transport.skip_forward_ms,
-            )
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        if isinstance(splitters, list) and len(splitters) == 2:
-            for splitter, state in zip(
-                (self.splitter, self.right_splitter), splitters, strict=True
-            ):
-                if isinstance(state, str):
-                    splitter.restoreState(QByteArray.fromBase64(state.encode()))
-        self.refresh_on_start_action.blockSignals(True)
-        self.refresh_on_start_action.setChecked(bool(refresh_on_start))
-        self.refresh_on_start_action.blockSignals(False)
+        restore_window_settings(self)
 
     def save_settings(self) -> None:
         """Remember speed, volume, skip intervals, window geometry and splitters."""
-
-        def b64(data: QByteArray) -> str:
-            return bytes(data.toBase64().data()).decode()
-
-        for key, value in (
-            # A podcast's own speed and volume are its settings, not everyone's.
-            ("speed", self._global_playback[0] if self._global_playback else self.player.rate()),
-            (
-                "volume",
-                self._global_playback[1]
-                if self._global_playback
-                else self.transport.volume_slider.value(),
-            ),
-            ("skip_back_ms", self.transport.skip_back_ms),
-            ("skip_forward_ms", self.transport.skip_forward_ms),
-            ("window_geometry", b64(self.saveGeometry())),
-            ("splitters", [b64(self.splitter.saveState()), b64(self.right_splitter.saveState())]),
-        ):
-            self._set_setting(key, value)
+        save_window_settings(self)
 
     def start(self) -> None:
         """After the first paint: refresh every feed when the listener asked for it."""
@@ -1381,8 +1020,7 @@ class MainWindow(QMainWindow):
 
     def cancel_work(self) -> None:
         """Stop downloads (they resume later where they stopped)."""
-        for cancel in self._downloads.values():
-            cancel.set()
+        self.downloads.cancel_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_position()
@@ -1394,50 +1032,25 @@ class MainWindow(QMainWindow):
 
     def podcast_prefs(self, url: str) -> PodcastPrefs:
         """The settings of the podcast at ``url`` (defaults when it has none)."""
-        prefs = self._prefs.get(url)
-        if prefs is None:
-            try:
-                prefs = PodcastPrefs.from_json(self.library.setting(prefs_key(url)))
-            except LibraryError as exc:
-                log.warning("Settings of %s not read: %s", url, exc)
-                prefs = PodcastPrefs()
-            self._prefs[url] = prefs
-        return prefs
+        return self.prefs.get(url)
 
     def set_podcast_prefs(self, url: str, prefs: PodcastPrefs) -> None:
         """Store ``prefs`` for the podcast at ``url`` and apply them to what is shown and
         playing."""
-        old = self.podcast_prefs(url)
-        self._prefs[url] = prefs
-        self._set_setting(prefs_key(url), prefs.to_json())
-        podcast = self.current_podcast()
-        if podcast is not None and podcast.url == url:
-            self._show_skipped()
-            episode = self.current_episode()
-            if episode is not None and prefs.allow_images != old.allow_images:
-                self.notes_pane.set_notes(
-                    episode.description,
-                    allow_images=prefs.allow_images,
-                    duration_ms=episode.duration_ms,
-                )
-        key = self.playback.key()
-        if key is not None and key[0] == url:
-            self._apply_playing_prefs(
-                None, playback=prefs.speed != old.speed or (prefs.volume != old.volume)
-            )
+        self.prefs.set(url, prefs)
 
-    @Slot()
-    def edit_podcast_prefs(self) -> None:
-        """The settings dialog of the selected podcast."""
-        from podplayer.ui.podcastprefs import PodcastPrefsDialog
-
-        podcast = self.current_podcast()
-        if podcast is None:
-            self.show_message("Select a podcast first", "info")
+    @Slot(str, object, object)
+    def _on_prefs_changed(self, url: str, old: PodcastPrefs, prefs: PodcastPrefs) -> None:
+        podcast, episode = self.current_podcast(), self.current_episode()
+        if podcast is None or podcast.url != url:
             return
-        dialog = PodcastPrefsDialog(podcast.title, self.podcast_prefs(podcast.url), self)
-        if dialog.exec():
-            self.set_podcast_prefs(podcast.url, dialog.prefs())
+        self._show_skipped()
+        if episode is not None and prefs.allow_images != old.allow_images:
+            self.notes_pane.set_notes(
+                episode.description,
+                allow_images=prefs.allow_images,
+                duration_ms=episode.duration_ms,
+            )
 
     def _show_skipped(self) -> None:
         podcast, episode = self.current_podcast(), self.current_episode()
@@ -1462,34 +1075,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "This chapter plays" if play else "This chapter is skipped when playing on", 4000
         )
-
-    @Slot(object)
-    def _apply_playing_prefs(self, _changed: object = None, playback: bool = True) -> None:
-        """Skipped chapters, intro/outro, speed and volume of the playing episode's podcast."""
-        episode = self.session.episode
-        key = self.playback.key()
-        prefs = self.podcast_prefs(key[0]) if key is not None else PodcastPrefs()
-        guid = episode.guid if episode is not None else ""
-        skipped = skipped_starts(self.session.chapters, prefs.rules, prefs.ticks_for(guid))
-        self.skipper.set_skipped(skipped)
-        self.skipper.set_intro_outro(prefs.intro_ms, prefs.outro_ms)
-        self.transport.slider.set_skipped(skipped)
-        if not playback or (_changed is not None and not isinstance(_changed, Episode)):
-            return
-        own = prefs.speed is not None or prefs.volume is not None
-        if own and self._global_playback is None:
-            self._global_playback = (self.player.rate(), self.transport.volume_slider.value())
-        speed, volume = self._global_playback or (None, None)
-        if prefs.speed is not None:
-            speed = prefs.speed
-        if prefs.volume is not None:
-            volume = prefs.volume
-        if speed is not None:
-            self.transport.set_speed(speed)
-        if volume is not None:
-            self.transport.volume_slider.setValue(volume)
-        if not own:
-            self._global_playback = None
 
     @Slot(int, int)
     def _on_skipped(self, from_ms: int, to_ms: int) -> None:
@@ -1548,31 +1133,7 @@ class MainWindow(QMainWindow):
 
     def chapter_menu(self, row: int) -> QMenu:
         """The context menu of the shown chapter ``row``: play, skip, its links, export."""
-        menu = QMenu(self)
-        episode = self.current_episode()
-        chapter = self.chapter_model.item(row)
-        if episode is None or chapter is None:
-            return menu
-        menu.addAction("&Play from here", partial(self.play_chapter, episode, row))
-        index = self.chapter_model.index(row, 1)
-        skipped = chapter.start_ms in self.chapter_model.skipped_starts()
-        state = Qt.CheckState.Checked if skipped else Qt.CheckState.Unchecked
-        menu.addAction(
-            "Play this chapter &again" if skipped else "&Skip this chapter",
-            partial(self.chapter_model.setData, index, state.value, Qt.ItemDataRole.CheckStateRole),
-        )
-        links = chapter_links(episode, self.chapter_model.items(), row)
-        sub = menu.addMenu("&Links in this chapter")
-        sub.setEnabled(bool(links))
-        for link in links:
-            action = sub.addAction((link.label or link.url).replace("&", "&&"))
-            action.setToolTip(link.url)
-            action.triggered.connect(partial(self.open_link, link.url))
-        menu.addSeparator()
-        menu.addMenu(self.export_menu)
-        menu.addAction(self.share.copy_link_action)
-        menu.addAction(self.prefs_action)
-        return menu
+        return chapter_menu(self, row)
 
     # --- context menus --------------------------------------------------------------------
 
@@ -1587,19 +1148,7 @@ class MainWindow(QMainWindow):
 
     def episode_menu(self, episode: Episode) -> QMenu:
         """The context menu of an episode of the shown podcast."""
-        menu = QMenu(self)
-        played = self.episode_model.state(episode.guid).played
-        if played:
-            menu.addAction("Mark as &unplayed", lambda: self.mark_played(episode, False))
-        else:
-            menu.addAction("Mark as &played", lambda: self.mark_played(episode, True))
-        if episode.guid in self._downloads:
-            menu.addAction("&Cancel download", lambda: self.cancel_download(episode.guid))
-        elif episode.audio_url and is_web_url(episode.audio_url) and not episode.local_path:
-            podcast = self.current_podcast()
-            if podcast is not None:
-                menu.addAction("&Download", lambda: self.download(podcast, episode))
-        return menu
+        return episode_menu(self, episode)
 
     @Slot(QPoint)
     def _podcast_menu(self, point: QPoint) -> None:
@@ -1617,7 +1166,10 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _on_loaded(self, path: Path, podcast: Podcast) -> None:
         preferred = self._preferred_url
-        present = preferred is not None and self.podcast_model.row_of(preferred) >= 0
+        # Listed, or stored and on its way to the list.
+        present = preferred is not None and (
+            self.podcast_model.row_of(preferred) >= 0 or preferred == self._want_url
+        )
         autoplay = path in self._autoplay
         self._autoplay.discard(path)
         # A file the listener opened is shown and played, whatever else was selected.
@@ -1672,7 +1224,7 @@ class MainWindow(QMainWindow):
             return
         keep, self._want_guid = self._want_guid, None
         if listing.prefs is not None:
-            self._prefs.setdefault(url, listing.prefs)
+            self.prefs.remember(url, listing.prefs)
         shown = self.current_episode()
         keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
         self._shown_url = url
@@ -1759,10 +1311,20 @@ class MainWindow(QMainWindow):
         same = shown is not None and playing is not None and shown.guid == playing.guid
         row = self.session.current_chapter if same else -1
         self.chapter_model.set_current(row)
-        if row >= 0 and scroll:
-            self.chapter_view.scrollTo(
-                self.chapter_model.index(row, 1), QAbstractItemView.ScrollHint.EnsureVisible
-            )
+        if row < 0:
+            return
+        # One highlight: the selection is the chapter that plays, not the row last clicked.
+        index = self.chapter_model.index(row, 1)
+        if self.chapter_view.currentIndex().row() != row:
+            select_row(self.chapter_view, index, scroll=False)
+        if scroll:
+            self.chapter_view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    @Slot(int)
+    def _on_duration(self, duration_ms: int) -> None:
+        shown, playing = self.current_episode(), self.session.episode
+        if shown is not None and playing is not None and shown.guid == playing.guid:
+            self.chapter_model.set_duration(duration_ms if duration_ms > 0 else None)
 
     def _reload_episodes(self, url: str, keep: str | None = None) -> None:
         """Read the shown podcast's episodes again (after a change), keeping the selection."""
@@ -1824,20 +1386,13 @@ class MainWindow(QMainWindow):
         select_row(view, index)
 
 
-def _refused_url_message(url: str) -> str:
-    shown = url.strip() if len(url.strip()) <= 60 else url.strip()[:59] + "…"
-    scheme = urlsplit(url.strip()).scheme
-    why = f"not {scheme}:" if scheme and len(scheme) > 1 else "and this is not one"
-    return f"Not opened: only http(s) addresses can be played, {why} ({shown})"
-
-
 def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
     """Local files podplayer can open and http(s) addresses, from a drop's URLs."""
     sources: list[Path | str] = []
     for url in urls:
         if url.isLocalFile():
             path = Path(url.toLocalFile())
-            if path.suffix.lower() in _audio_suffixes() | NOTES_SUFFIXES:
+            if path.suffix.lower() in audio_suffixes() | NOTES_SUFFIXES:
                 sources.append(path)
         elif url.scheme().lower() in ("http", "https"):
             sources.append(url.toString())
@@ -1849,21 +1404,3 @@ def _fetch_image(url: str) -> bytes:
     from podplayer.core.fetch import fetch
 
     return fetch(url, max_bytes=5 * 1024 * 1024, timeout_s=15).body
-
-
-def _refresh_job(url: str, library: Library, _report: object) -> tuple[RefreshResult, str | None]:
-    from podplayer.core.chaptersources import refresh_with_sources
-
-    return refresh_with_sources(library, url), status_text(library, url)
-
-
-@cache
-def _audio_suffixes() -> frozenset[str]:
-    from podplayer.core.sources import AUDIO_SUFFIXES
-
-    return AUDIO_SUFFIXES
-
-
-def _audio_filter() -> str:
-    suffixes = " ".join(f"*{suffix}" for suffix in sorted(_audio_suffixes()))
-    return f"Audio files ({suffixes});;All files (*)"

@@ -333,6 +333,14 @@ class ChapterTableModel(_TableModel[Chapter]):
         self._current = -1
         self.endResetModel()
 
+    def set_duration(self, duration_ms: int | None) -> None:
+        """The episode's length (ms) became known: the last chapter's length follows."""
+        lengths = chapter_lengths(self._rows, duration_ms)
+        if lengths != self._lengths and self._rows:
+            self._lengths = lengths
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, 2), self.index(last, 2))
+
     def skipped_starts(self) -> frozenset[int]:
         """Starts (int ms) of the chapters shown unticked."""
         return self._skipped

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal, Slot
@@ -35,6 +36,9 @@ FetchImage = Callable[[str], bytes]
 
 #: Notes longer than this (characters) are sanitised on a worker thread.
 ASYNC_THRESHOLD = 64 * 1024
+#: The pane shows at most this much of an episode's notes (characters of markup): a browser
+#: lays out 10 MB of text for seconds on the GUI thread, and no one reads that much in a pane.
+MAX_SHOWN_CHARS = 256 * 1024
 NO_NOTES = "This episode has no show notes."
 NO_EPISODE = "Select an episode to read its show notes."
 _MAX_IMAGES = 40
@@ -57,9 +61,7 @@ class _SanitizeJob(QRunnable):
 
     def run(self) -> None:
         try:
-            result = sanitize_notes(
-                self._notes, allow_images=self._allow, duration_ms=self._duration
-            )
+            result = _sanitized(self._notes, self._allow, self._duration)
         except Exception:  # a worker must let nothing escape; the pane shows nothing instead
             log.exception("Show notes could not be prepared")
             result = SanitizedNotes("")
@@ -225,10 +227,7 @@ class NotesPane(QWidget):
             self.notes_shown.emit()
             return
         if len(notes) <= ASYNC_THRESHOLD:
-            self._on_sanitized(
-                self._token,
-                sanitize_notes(notes, allow_images=allow_images, duration_ms=duration_ms),
-            )
+            self._on_sanitized(self._token, _sanitized(notes, allow_images, duration_ms))
             return
         self.hint.setText("Reading the show notes…")
         self.stack.setCurrentWidget(self.hint)
@@ -295,6 +294,31 @@ class NotesPane(QWidget):
             self.browser.images[url] = image
             # Many images arrive together: lay the text out once for all of them.
             self._reflow.start()
+
+
+def bounded(notes: str, limit: int = MAX_SHOWN_CHARS) -> tuple[str, int]:
+    """The first ``limit`` characters of ``notes`` (not cutting a tag in two) and how many
+    characters were left out.
+
+    >>> bounded("<p>one</p><p>two</p>", 12)
+    ('<p>one</p>', 10)
+    """
+    if len(notes) <= limit:
+        return notes, 0
+    cut = limit
+    opened = notes.rfind("<", 0, cut)
+    if opened > notes.rfind(">", 0, cut):
+        cut = opened
+    return notes[:cut], len(notes) - cut
+
+
+def _sanitized(notes: str, allow_images: bool, duration_ms: int | None) -> SanitizedNotes:
+    shown, left_out = bounded(notes)
+    result = sanitize_notes(shown, allow_images=allow_images, duration_ms=duration_ms)
+    if not left_out:
+        return result
+    more = f"<p><i>{left_out:,} more characters of notes are not shown here.</i></p>"
+    return replace(result, html=result.html + more)
 
 
 def chapter_links(episode: Episode, chapters: Sequence[Chapter], index: int) -> list[Link]:

@@ -38,13 +38,15 @@ class PlaybackController(QObject):
     PlayState) after a position or "played" was stored; ``audio_attached(str, object)``
     (podcast URL, the updated Episode); ``restored(int)`` with the position (ms) of the episode
     continued after a restart; ``error(str)`` for a request that was refused;
-    ``no_audio(Episode)`` for an episode that has no audio to play yet.
+    ``no_audio(Episode)`` for an episode that has no audio to play yet;
+    ``queue_changed(list)`` with the episodes up next.
     """
 
     now_playing_changed = Signal(object, object)
     state_saved = Signal(str, str, object)
     audio_attached = Signal(str, object)
     restored = Signal(int)
+    queue_changed = Signal(object)
     error = Signal(str)
     no_audio = Signal(object)
 
@@ -62,6 +64,8 @@ class PlaybackController(QObject):
         self._resume_ms = 0
         # Each request gets a number; a lookup answering an older one is dropped.
         self._request = 0
+        # Up next: played in order when the current episode ends.
+        self._queue: list[tuple[Podcast, Episode]] = []
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self.save_position)
@@ -212,6 +216,39 @@ class PlaybackController(QObject):
         if self.is_current(url, guid):
             self._replace_audio(podcast, updated)
         return updated
+
+    # -- up next -----------------------------------------------------------------------------
+
+    def queue(self) -> list[Episode]:
+        return [episode for _podcast, episode in self._queue]
+
+    def queued(self, podcast_url: str, guid: str) -> bool:
+        return any(p.url == podcast_url and e.guid == guid for p, e in self._queue)
+
+    def play_next(self, podcast: Podcast, episode: Episode) -> None:
+        """Play ``episode`` after the current one (before the rest of up next)."""
+        self.dequeue(podcast.url, episode.guid)
+        self._queue.insert(0, (podcast, episode))
+        self.queue_changed.emit(self.queue())
+
+    def enqueue(self, podcast: Podcast, episode: Episode) -> None:
+        """Add ``episode`` at the end of up next."""
+        self.dequeue(podcast.url, episode.guid)
+        self._queue.append((podcast, episode))
+        self.queue_changed.emit(self.queue())
+
+    def dequeue(self, podcast_url: str, guid: str) -> None:
+        kept = [(p, e) for p, e in self._queue if not (p.url == podcast_url and e.guid == guid)]
+        if len(kept) != len(self._queue):
+            self._queue = kept
+            self.queue_changed.emit(self.queue())
+
+    def _play_up_next(self) -> None:
+        while self._queue:
+            podcast, episode = self._queue.pop(0)
+            self.queue_changed.emit(self.queue())
+            if self.play(podcast, episode):
+                return
 
     # -- restart ---------------------------------------------------------------------------
 
@@ -373,6 +410,8 @@ class PlaybackController(QObject):
         if state is PlayerState.ENDED and key is not None:
             self._position = self._resume_ms = 0
             self._store(key, None, played=True)
+            # After the player's own end-of-media handling (it must not be re-entered).
+            QTimer.singleShot(0, self._play_up_next)
 
     @Slot(int)
     def _on_position(self, position_ms: int) -> None:

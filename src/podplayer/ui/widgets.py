@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtGui import QFont, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -235,10 +235,20 @@ def fit_column(view: QTableView, column: int, sample: str) -> None:
     view.setColumnWidth(column, width)
 
 
-def select_row(view: QAbstractItemView, index: QModelIndex) -> None:
-    """Make ``index`` current and selected (its whole row) and scroll to it."""
+def select_row(view: QAbstractItemView, index: QModelIndex, scroll: bool = True) -> None:
+    """Make ``index`` current and selected (its whole row), and scroll to it if ``scroll``."""
     flags = (
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
     )
     view.selectionModel().setCurrentIndex(index, flags)
-    view.scrollTo(index)
+    if scroll:
+        view.scrollTo(index)
+
+
+def fit_to_screen(window: QWidget, wanted: QSize, minimum: QSize) -> None:
+    """Size ``window`` at ``wanted`` but within its screen's free area (a 1400x900 screen at
+    2x scale has 700x450 logical pixels), never below ``minimum`` unless the screen is."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    free = screen.availableGeometry().size() if screen is not None else wanted
+    window.setMinimumSize(minimum.boundedTo(free))
+    window.resize(wanted.boundedTo(free))
