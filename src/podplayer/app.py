@@ -38,7 +38,7 @@ AUDIO_OUTPUT_ENV = "PODPLAYER_AUDIO_OUTPUT"
 
 #: The subcommands of :mod:`podplayer.cli`, named here so that opening the window does not
 #: import the CLI and every parser behind it (a test keeps the two in step).
-HEADLESS_COMMANDS = frozenset({"parse", "chapters", "play", "search", "import"})
+HEADLESS_COMMANDS = frozenset({"parse", "chapters", "play", "search", "import", "transcript"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -442,6 +442,9 @@ def _hand_over(instance: SingleInstance, sources: list[str]) -> int:
     if instance.send_to_primary(sources):
         log.info("Handed %d sources to the running %s", len(sources), APP_NAME)
         return 0
+    if instance.problem:
+        sys.stderr.write(f"{APP_NAME}: {instance.problem}\n")
+        return 1
     owner = instance.lock.owner()
     running = f" (process {owner})" if owner else ""
     sys.stderr.write(f"{APP_NAME} is already running{running} but does not answer.\n")

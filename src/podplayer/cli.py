@@ -20,7 +20,7 @@ from podplayer.core.transcripts.writers import WRITERS
 if TYPE_CHECKING:
     from podplayer.core.library import Library
 
-COMMANDS = frozenset({"parse", "chapters", "play", "search", "import"})
+COMMANDS = frozenset({"parse", "chapters", "play", "search", "import", "transcript"})
 
 
 def podcast_json(podcast: Podcast) -> dict[str, Any]:

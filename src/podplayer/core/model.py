@@ -20,6 +20,8 @@ class ChapterSource(StrEnum):
     PSC = "psc"
     SHOWNOTES = "shownotes"
     USER = "user"
+    # Derived from a timed transcript when the user asks; never replaces a real list by itself.
+    TRANSCRIPT = "transcript"
 
 
 @dataclass(frozen=True, slots=True)

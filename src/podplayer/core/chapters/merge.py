@@ -23,6 +23,7 @@ PRECEDENCE: tuple[str, ...] = (
     ChapterSource.JSON,
     ChapterSource.PSC,
     ChapterSource.SHOWNOTES,
+    ChapterSource.TRANSCRIPT,
 )
 """Chapter sources, best first: the one table every user of precedence reads."""
 TOLERANCE_MS = 1000

@@ -9,10 +9,10 @@ chapter before them. Each chapter is titled by its first words and marked with s
 
 from __future__ import annotations
 
-from podplayer.core.model import Chapter
+from podplayer.core.model import Chapter, ChapterSource
 from podplayer.core.transcripts.model import Cue, Transcript
 
-CHAPTER_SOURCE = "transcript"
+CHAPTER_SOURCE = ChapterSource.TRANSCRIPT
 MIN_CHAPTER_MS = 60_000
 MIN_GAP_MS = 2_000
 MIN_TURN_MS = 30_000
