@@ -20,6 +20,7 @@ import email.utils
 import hashlib
 import itertools
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -221,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         opened_ms = (time.perf_counter() - start) * 1000
         _figure("open (no page check after a clean close)", opened_ms, "ms", "none (cold start)")
 
-        chapters_stored = lib._conn.execute("SELECT count(*) FROM chapters").fetchone()[0]
+        counter = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        chapters_stored = counter.execute("SELECT count(*) FROM chapters").fetchone()[0]
+        counter.close()
         print(f"{'  chapters searched':<44} {chapters_stored:10d}")
         queries = {
             "one letter": ["t", "a", "s", "x"],
