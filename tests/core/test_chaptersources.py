@@ -233,3 +233,29 @@ def test_gather_keeps_tags_read_from_a_local_file(library: Library) -> None:
         library.chapter_lists("e1", podcast_url=url)[ChapterSource.TAGS]
         == lists[ChapterSource.TAGS]
     )
+
+
+CHAPTER_CASES = sorted(
+    p for p in (DATA / "chapters").glob("*.json") if not p.name.endswith(".expected.json")
+)
+
+
+@pytest.mark.parametrize("path", CHAPTER_CASES, ids=lambda p: p.stem)
+def test_json_chapters_golden(path: Path) -> None:
+    import json
+
+    from podplayer.core.chapters.jsonchapters import parse_json_chapters
+
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
+    found = [
+        {
+            "start_ms": c.start_ms,
+            "title": c.title,
+            "end_ms": c.end_ms,
+            "url": c.url,
+            "image": c.image,
+            "source": str(c.source),
+        }
+        for c in parse_json_chapters(path.read_bytes())
+    ]
+    assert found == expected

@@ -307,3 +307,40 @@ def test_transcripts_and_chapters_url_resolve_against_the_feed() -> None:
 def test_an_item_without_transcripts_has_none() -> None:
     podcast = parse_feed((DATA / "atom.xml").read_bytes(), "https://example.com/atom.xml")
     assert all(e.transcripts == () and e.chapters_url is None for e in podcast.episodes)
+
+
+@pytest.mark.parametrize("depth", [65, 40_000, 400_000])
+def test_deep_nesting_is_refused_in_bounded_memory(depth: int) -> None:
+    import tracemalloc
+
+    data = b"<rss><channel>" + b"<a>" * depth + b"</a>" * depth + b"</channel></rss>"
+    tracemalloc.start()
+    try:
+        with pytest.raises(FeedError, match="nested too deep"):
+            parse_feed(data, "https://example.com/feed.xml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 2**20, peak
+
+
+def test_a_real_depth_is_read() -> None:
+    nested = b"<x>" * 50 + b"</x>" * 50
+    data = b"<rss><channel><title>T</title><item><guid>a</guid><title>A</title>" + nested
+    data += b'<enclosure url="https://e.org/a.mp3"/></item></channel></rss>'
+    assert parse_feed(data, "https://e.org/f").episodes[0].audio_url == "https://e.org/a.mp3"
+
+
+@pytest.mark.parametrize("encoding", ["x-no-such-thing", "utf-32-be-bogus"])
+def test_an_unknown_encoding_is_a_feed_error(encoding: str) -> None:
+    data = f'<?xml version="1.0" encoding="{encoding}"?><rss><channel/></rss>'.encode()
+    with pytest.raises(FeedError, match="encoding"):
+        parse_feed(data, "https://example.com/feed.xml")
+
+
+def test_a_single_byte_encoding_is_read() -> None:
+    data = (
+        '<?xml version="1.0" encoding="windows-1252"?><rss><channel><title>Caf\xe9 \u20ac</title>'
+    )
+    podcast = parse_feed((data + "</channel></rss>").encode("cp1252"), "https://e.org/f")
+    assert podcast.title == "Café €"

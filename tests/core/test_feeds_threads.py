@@ -34,14 +34,3 @@ def test_parallel_parses_do_not_mix_content_types() -> None:
             for n, found in results.items():
                 expected = f"<p>html {n}</p>" if n % 2 else f"text {n}"
                 assert found == {expected}, (n, found)
-
-
-def test_each_thread_has_its_own_tag_table() -> None:
-    # podcastparser's AtomContent keeps the element's MIME type on the target between its start
-    # and end: a table shared by threads could give one feed's content the other's type.
-    from podplayer.core import feeds
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        theirs = pool.submit(feeds._thread_mapping).result()
-    assert feeds._thread_mapping() is not theirs
-    assert feeds._thread_mapping() is feeds._thread_mapping()

@@ -95,3 +95,14 @@ def test_round_trip_property(pairs: list[tuple[str, str]]) -> None:
 def test_only_our_errors_escape(data: bytes) -> None:
     with contextlib.suppress(PodplayerError):
         read_opml(data)
+
+
+GOLDEN = sorted(DATA.glob("*.opml"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    import json
+
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert [{"title": s.title, "url": s.url} for s in read_opml(path.read_bytes())] == expected

@@ -1,38 +1,40 @@
 """RSS 2.0 and Atom podcast feeds -> :class:`~podplayer.core.model.Podcast`.
 
-podcastparser (a SAX table of element paths) does the reading; this module drives it with
-defusedxml's expat reader, so a feed can neither pull external entities nor declare entity
-bombs, and turns its dicts into our frozen model. Each thread has its own copy of the table
-because podcastparser's targets keep per-element state on their instances, which would race when
-two worker threads parse feeds at once.
+Our own reader: expat (with defusedxml's guards: no entity declarations, nothing external)
+feeding a declarative table of element paths, as podcastparser reads feeds, with what podplayer
+needs besides (Podlove chapters with their milliseconds, durations in ms, the chapter-file URL,
+every transcript). Its results match podcastparser's on podcastparser's own golden feeds, and
+the feeds of ``tests/data/feeds`` have golden files of their own. podcastparser's public helper
+functions read lengths, types, times and dates. Nesting is capped at :data:`MAX_DEPTH`, so
+memory stays linear in the input; enclosures other than web URLs are refused.
 
-Besides the model, :func:`read_feed` gives per-episode extras the model has no room for: the
-``podcast:chapters`` JSON URL (fetched by the caller) and each chapter source found in the feed,
-so a window can offer a switch between them.
+Besides the model, :func:`read_feed` gives per-episode extras: the chapter sources found in the
+feed (so a window can offer a switch between them). :func:`discover_feeds` finds the feeds a web
+page names.
 """
 
 from __future__ import annotations
 
 import calendar
-import copy
-import functools
-import io
 import logging
 import operator
 import re
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, BinaryIO, ClassVar
 from urllib.parse import urljoin, urlparse, urlsplit
-from xml.sax import SAXException
-from xml.sax.handler import feature_external_ges, feature_external_pes
+from xml.parsers import expat
 
 import podcastparser
-from defusedxml import DefusedXmlException
-from defusedxml.expatreader import DefusedExpatParser
+from podcastparser import (
+    file_basename_no_extension,
+    is_html,
+    normalize_feed_url,
+    parse_length,
+    parse_type,
+)
 
 from podplayer.core.chapters.psc import chapters_from_attributes, parse_npt
 from podplayer.core.errors import FeedError, TimecodeError
@@ -60,12 +62,6 @@ __all__ = [
     "read_feed",
     "split_number",
 ]
-
-_PODCAST_NS_EXTRA = {
-    # The namespace URI the Podcast Index publishes today; podcastparser knows only the old one.
-    "https://podcastindex.org/namespace/1.0": "podcast",
-    "http://podcastindex.org/namespace/1.0": "podcast",
-}
 
 
 _PROLOG = re.compile(
@@ -95,59 +91,6 @@ def looks_like_feed(head: bytes) -> bool:
     return _FEED_ROOT.match(rest) is not None
 
 
-class _Namespace(podcastparser.Namespace):  # type: ignore[misc]
-    NAMESPACES: ClassVar[dict[str, str]] = {
-        **podcastparser.Namespace.NAMESPACES,
-        **_PODCAST_NS_EXTRA,
-    }
-
-    def __init__(self, attrs: Mapping[str, str], parent: _Namespace | None = None) -> None:
-        super().__init__(attrs, parent)
-        # Mapped names by raw name: a scope's mapping never changes once it is declared.
-        self.mapped: dict[str, str] = {}
-
-    def map(self, name: str) -> str:
-        """podcastparser's mapping, minus its warning per element for undeclared prefixes,
-        which many real feeds have (``itunes:`` without ``xmlns:itunes``)."""
-        prefix, sep, local = name.rpartition(":")
-        uri = self.lookup(prefix)
-        if uri is None:
-            return name
-        known = self.NAMESPACES.get(uri)
-        if known is None:
-            return f"!{prefix}:{local}" if sep else local
-        return f"{known}:{local}"
-
-
-class _PscChapter(podcastparser.Target):  # type: ignore[misc]
-    """Keeps the raw attributes; :mod:`.chapters.psc` reads them with their milliseconds."""
-
-    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
-        handler.episodes[-1].setdefault("_psc", []).append(dict(attrs))
-
-
-class _Transcript(podcastparser.Target):  # type: ignore[misc]
-    """Every ``podcast:transcript`` of an item, its attributes as written."""
-
-    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
-        handler.episodes[-1].setdefault("_transcripts", []).append(dict(attrs))
-
-
-class _Duration(podcastparser.Target):  # type: ignore[misc]
-    WANT_TEXT = True
-
-    def end(self, handler: _Handler, text: str) -> None:
-        handler.episodes[-1]["_duration_ms"] = _duration_ms(text)
-
-
-class _ItemLink(podcastparser.EpisodeAttrRelativeLink):  # type: ignore[misc]
-    """``<link rel="enclosure" href=...>`` in an RSS item, as the Podlove spec example writes."""
-
-    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
-        if attrs.get("rel") == "enclosure" and attrs.get("href"):
-            podcastparser.AtomLink().start(handler, attrs)
-
-
 # An absolute http(s) URL with a lower-case host and a plain path: podcastparser's urljoin and
 # normalize_feed_url give it back unchanged (a URL with a host is not joined to the base, the
 # scheme and host are already lower case, the path is not empty, and nothing in it is split off
@@ -174,21 +117,6 @@ def _base_parses(base: Any) -> bool:
     return ok
 
 
-class _Enclosure(podcastparser.Enclosure):  # type: ignore[misc]
-    """podcastparser's enclosure, minus the URL parses a plain absolute URL does not need."""
-
-    def start(self, handler: _Handler, attrs: Mapping[str, str]) -> None:
-        url = attrs.get("url")
-        if url is not None and _PLAIN_URL.fullmatch(url) and _base_parses(handler.base):
-            handler.add_enclosure(
-                url,
-                podcastparser.parse_length(attrs.get(self.file_size_attribute)),
-                podcastparser.parse_type(attrs.get("type")),
-            )
-        else:
-            super().start(handler, attrs)
-
-
 def _duration_ms(text: str) -> int | None:
     """itunes:duration in ms: "1:02:03", "3723", "3723.5"; unreadable or zero -> None."""
     try:
@@ -196,22 +124,6 @@ def _duration_ms(text: str) -> int | None:
     except TimecodeError:
         ms = int(podcastparser.parse_time(text)) * 1000
     return ms or None
-
-
-_PER_THREAD = threading.local()
-
-
-def _thread_mapping() -> dict[str, Any]:
-    """This thread's copy of the tag table.
-
-    Some of podcastparser's targets keep per-element state on the instance (AtomContent's MIME
-    type), so threads must not share one; a fresh copy per parse, though, left ~1,300 objects in
-    reference cycles that only full (slow, GIL-holding) collections free. One per thread.
-    """
-    mapping: dict[str, Any] | None = getattr(_PER_THREAD, "mapping", None)
-    if mapping is None:
-        mapping = _PER_THREAD.mapping = _build_mapping()
-    return mapping
 
 
 # An RFC 822 date as feeds write it ("Thu, 01 Jan 2015 09:00:00 +0000"): read here with the
@@ -268,72 +180,435 @@ def _squash_whitespace_not_nl(text: str) -> str:
 
 _SPACES = re.compile(r"\s+")
 _SPACES_NOT_NL = re.compile(r"[^\S\r\n]+")
-_SQUASHERS: dict[Any, Any] = {
-    podcastparser.squash_whitespace: _squash_whitespace,
-    podcastparser.squash_whitespace_not_nl: _squash_whitespace_not_nl,
+
+
+def _pubdate_text(text: str) -> int:
+    return _pubdate(text.strip())
+
+
+# The namespace URIs feeds use, by the prefix the tag table below writes. An element whose
+# namespace is declared but unknown gets "!prefix:" so that it matches nothing; a prefix that
+# is used without a declaration (``itunes:`` with no ``xmlns:itunes``, common in real feeds)
+# is kept as written.
+_NAMESPACES = {
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://www.itunes.com/DTDs/Podcast-1.0.dtd": "itunes",
+    "http://www.w3.org/2005/Atom": "atom",
+    "http://www.w3.org/2005/Atom/": "atom",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://search.yahoo.com/mrss": "media",
+    "http://podlove.org/simple-chapters": "psc",
+    "http://podlove.org/simple-chapters/": "psc",
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "https://podcastindex.org/namespace/1.0": "podcast",
+    "http://podcastindex.org/namespace/1.0": "podcast",
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md": "podcast",
+    "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md": "podcast",
 }
 
-
-class _ItemDescription(podcastparser.RSSItemDescription):  # type: ignore[misc]
-    """podcastparser's item description, squashing white space with the shortcut above."""
-
-    def end(self, handler: _Handler, text: str) -> None:
-        if podcastparser.is_html(text):
-            if not handler.get_episode_attr("description_html"):
-                handler.set_episode_attr("description_html", text.strip())
-        elif not handler.get_episode_attr("description"):
-            handler.set_episode_attr("description", _squash_whitespace_not_nl(text))
+#: Elements nested deeper than this end the parse (a real feed is under 20 deep).
+MAX_DEPTH = 64
 
 
-def _build_mapping() -> dict[str, Any]:
-    mapping: dict[str, Any] = copy.deepcopy(podcastparser.MAPPING)
-    for path, target in mapping.items():
-        if type(target) is podcastparser.Enclosure:
-            mapping[path] = _Enclosure(target.file_size_attribute)
-        elif getattr(target, "filter_func", None) is podcastparser.parse_pubdate:
-            target.filter_func = _pubdate
-        elif getattr(target, "filter_func", None) in _SQUASHERS:
-            target.filter_func = _SQUASHERS[target.filter_func]
-        elif type(target) is podcastparser.RSSItemDescription:
-            mapping[path] = _ItemDescription()
-    for root in ("rss/channel/item", "atom:feed/atom:entry"):
-        mapping[f"{root}/psc:chapters/psc:chapter"] = _PscChapter()
-        mapping[f"{root}/itunes:duration"] = _Duration()
-        mapping[f"{root}/podcast:chapters"] = podcastparser.EpisodeAttrFromUrl("chapters_json_url")
-        mapping[f"{root}/podcast:transcript"] = _Transcript()
-    mapping["rss/channel/item/link"] = _ItemLink("link")
-    mapping["atom:feed/atom:entry/atom:summary"] = podcastparser.EpisodeAttr(
-        "description", podcastparser.squash_whitespace_not_nl, overwrite=False
-    )
-    return mapping
+class _Scope:
+    """The namespace declarations in force for an element and its children."""
+
+    __slots__ = ("declared", "mapped", "parent")
+
+    def __init__(self, attrs: Mapping[str, str], parent: _Scope | None) -> None:
+        self.parent = parent
+        self.declared = {
+            ("" if key == "xmlns" else key[6:]): value
+            for key, value in attrs.items()
+            if key == "xmlns" or key.startswith("xmlns:")
+        }
+        # Mapped names by raw name: a scope's mapping never changes once it is declared.
+        self.mapped: dict[str, str] = {}
+
+    def lookup(self, prefix: str) -> str | None:
+        scope: _Scope | None = self
+        while scope is not None:
+            found = scope.declared.get(prefix)
+            if found is not None:
+                return found
+            scope = scope.parent
+        return None
+
+    def map(self, name: str) -> str:
+        """``it:duration`` -> ``itunes:duration`` by the declared URI (see _NAMESPACES)."""
+        prefix, sep, local = name.rpartition(":")
+        uri = self.lookup(prefix)
+        if uri is None:
+            return name
+        known = _NAMESPACES.get(uri)
+        if known is None:
+            return f"!{prefix}:{local}" if sep else local
+        return f"{known}:{local}"
 
 
-@functools.cache
-def _roots() -> frozenset[str]:
-    return frozenset(path.split("/")[0] for path in _thread_mapping())
+def _strip(text: str) -> str:
+    return text.strip()
 
 
-class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
-    text: list[str] | None
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """An element whose text becomes ``key`` of the podcast or the current episode."""
+
+    key: str
+    filter: Callable[[str], Any] = _strip
+    overwrite: bool = True
+    episode: bool = True
+    relative: bool = False
+    WANT_TEXT: ClassVar[bool] = True
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        pass
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        into = reader.episodes[-1] if self.episode else reader.data
+        if not self.overwrite and into.get(self.key):
+            return
+        if self.relative:
+            text = _join(reader.base, text.strip()) or ""
+        value = self.filter(text)
+        if not self.episode or value != "" or into.get(self.key) is None:
+            into[self.key] = value
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribute:
+    """An element whose attribute (a URL, resolved) becomes ``key``."""
+
+    key: str
+    attribute: str = "href"
+    episode: bool = True
+    WANT_TEXT: ClassVar[bool] = False
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        value = attrs.get(self.attribute)
+        if value:
+            url = _join(reader.base, value)
+            if url is not None:
+                (reader.episodes[-1] if self.episode else reader.data)[self.key] = url.strip()
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        pass
+
+
+class _Target:
+    """Base of the element handlers that need code of their own."""
+
+    WANT_TEXT: ClassVar[bool] = False
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        pass
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        pass
+
+
+class _Root(_Target):
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        base = attrs.get("xml:base")
+        if base:
+            reader.base = base
+
+
+class _Channel(_Target):
+    """At the end of the feed: newest first, oldest first when the feed says it is serial."""
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        newest_first = reader.data.get("type") != "serial"
+        reader.episodes.sort(key=lambda entry: entry.get("published") or 0, reverse=newest_first)
+
+
+class _PodcastType(_Target):
+    WANT_TEXT = True
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        value = _squash_whitespace(text)
+        if value in ("episodic", "serial"):
+            reader.data["type"] = value
+
+
+class _Item(_Target):
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        if len(reader.episodes) >= MAX_EPISODES:
+            raise FeedError(f"This feed has more than {MAX_EPISODES} episodes")
+        reader.episodes.append({"description": "", "link": "", "enclosures": []})
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        if not _complete(reader.episodes[-1]):
+            reader.episodes.pop()
+
+
+def _complete(entry: dict[str, Any]) -> bool:
+    """Fill what an item lacks as podcastparser does; False for an item to drop (no guid and
+    no single enclosure to stand for one, or no title and no single enclosure to name it)."""
+    description = entry["description"]
+    if is_html(description):
+        entry.setdefault("description_html", description)
+        entry["description"] = ""
+    if "guid" not in entry:
+        if entry.get("link"):
+            entry["guid"] = entry["link"]
+        else:
+            urls = {enclosure["url"] for enclosure in entry["enclosures"]}
+            if len(urls) != 1:
+                return False
+            entry["guid"] = entry["enclosures"][0]["url"]
+    if "title" not in entry:
+        if len(entry["enclosures"]) != 1:
+            return False
+        entry["title"] = file_basename_no_extension(entry["enclosures"][0]["url"] or "")
+    return True
+
+
+class _Guid(_Target):
+    WANT_TEXT = True
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        reader.episodes[-1]["_permalink"] = attrs.get("isPermaLink", "true").lower() == "true"
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        entry = reader.episodes[-1]
+        guid = text.strip()
+        if entry.pop("_permalink", False):
+            guid = _join(reader.base, guid) or guid
+        if guid != "" or entry.get("guid") is None:
+            entry["guid"] = guid
+
+
+class _Number(_Target):
+    WANT_TEXT = True
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        try:
+            number = int(_squash_whitespace(text))
+        except ValueError:
+            return
+        if number > 0:
+            reader.episodes[-1]["number"] = number
+
+
+class _Duration(_Target):
+    WANT_TEXT = True
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        reader.episodes[-1]["_duration_ms"] = _duration_ms(text)
+
+
+class _ItemDescription(_Target):
+    """An RSS item's description: HTML goes to the HTML notes, text to the text ones, neither
+    replacing what content:encoded or itunes:summary gave."""
+
+    WANT_TEXT = True
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        entry = reader.episodes[-1]
+        if is_html(text):
+            if not entry.get("description_html"):
+                entry["description_html"] = text.strip()
+        elif not entry.get("description"):
+            entry["description"] = _squash_whitespace_not_nl(text)
+
+
+class _AtomContent(_Target):
+    WANT_TEXT = True
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        reader.episodes[-1]["_content_type"] = attrs.get("type", "text")
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        entry = reader.episodes[-1]
+        kind = entry.pop("_content_type", "text")
+        if kind == "html":
+            entry["description_html"] = text
+        elif kind == "text":
+            entry["description"] = _squash_whitespace_not_nl(text)
+
+
+class _Enclosure(_Target):
+    """``<enclosure url length type>`` and ``<media:content url fileSize type>``."""
+
+    def __init__(self, size_attribute: str) -> None:
+        self.size_attribute = size_attribute
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        url = attrs.get("url")
+        if url is None:
+            return
+        reader.episodes[-1]["enclosures"].append(
+            {
+                "url": _enclosure_url(reader.base, url),
+                "file_size": parse_length(attrs.get(self.size_attribute)),
+                "mime_type": parse_type(attrs.get("type")),
+            }
+        )
+
+
+class _AtomLink(_Target):
+    """Atom's ``<link rel href type length>`` in an item: an enclosure or the episode's page."""
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        entry = reader.episodes[-1]
+        rel = attrs.get("rel", "alternate")
+        href = attrs.get("href")
+        if href is None:
+            return
+        mime_type = parse_type(attrs.get("type", "text/html"))
+        if rel == "enclosure":
+            entry["enclosures"].append(
+                {
+                    "url": _enclosure_url(reader.base, href),
+                    "file_size": parse_length(attrs.get("length", "0")),
+                    "mime_type": mime_type,
+                }
+            )
+        elif mime_type == "text/html" and rel in ("self", "alternate") and not entry.get("link"):
+            entry["link"] = _page_url(reader.base, href)
+
+
+class _ItemLink(_Target):
+    """An RSS item's ``<link>``: its text is the episode's page; ``<link rel="enclosure"
+    href>``, as the Podlove spec example writes it, is an enclosure."""
+
+    WANT_TEXT = True
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        if attrs.get("rel") == "enclosure" and attrs.get("href"):
+            _AtomLink().start(reader, attrs)
+
+    def end(self, reader: _FeedReader, text: str) -> None:
+        entry = reader.episodes[-1]
+        link = (_join(reader.base, text) or text).strip()
+        if link != "" or entry.get("link") is None:
+            entry["link"] = link
+
+
+class _PscChapter(_Target):
+    """Keeps the raw attributes; :mod:`.chapters.psc` reads them with their milliseconds."""
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        found = reader.episodes[-1].setdefault("_psc", [])
+        if len(found) < MAX_CHAPTERS:
+            found.append(dict(attrs))
+
+
+class _Transcript(_Target):
+    """Every ``podcast:transcript`` of an item, its attributes as written."""
+
+    def start(self, reader: _FeedReader, attrs: Mapping[str, str]) -> None:
+        reader.episodes[-1].setdefault("_transcripts", []).append(dict(attrs))
+
+
+#: At most this many items are read from one feed, and this many Podlove chapters per item.
+MAX_EPISODES = 100_000
+MAX_CHAPTERS = 5_000
+
+
+def _join(base: str, url: str) -> str | None:
+    """``url`` resolved against ``base`` (None when either can't be parsed)."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return None
+
+
+def _page_url(base: str, href: str) -> str | None:
+    joined = _join(base, href)
+    return None if joined is None else normalize_feed_url(joined.strip())
+
+
+def _item_mapping(root: str) -> dict[str, Any]:
+    """The tag table of an RSS item or an Atom entry under ``root``."""
+    return {
+        root: _Item(),
+        f"{root}/content:encoded": _Text("description_html"),
+        f"{root}/itunes:duration": _Duration(),
+        f"{root}/itunes:episode": _Number(),
+        f"{root}/psc:chapters/psc:chapter": _PscChapter(),
+        f"{root}/podcast:chapters": _Attribute("chapters_json_url", "url"),
+        f"{root}/podcast:transcript": _Transcript(),
+        f"{root}/media:content": _Enclosure("fileSize"),
+        f"{root}/media:group/media:content": _Enclosure("fileSize"),
+    }
+
+
+_RSS = "rss/channel"
+_ATOM = "atom:feed"
+_MAPPING: dict[str, Any] = {
+    "rss": _Root(),
+    _RSS: _Channel(),
+    f"{_RSS}/title": _Text("title", _squash_whitespace, episode=False),
+    f"{_RSS}/description": _Text("description", _squash_whitespace_not_nl, episode=False),
+    f"{_RSS}/itunes:summary": _Text(
+        "description", _squash_whitespace_not_nl, overwrite=False, episode=False
+    ),
+    f"{_RSS}/image/url": _Text("cover_url", episode=False, relative=True),
+    f"{_RSS}/itunes:image": _Attribute("cover_url", episode=False),
+    f"{_RSS}/itunes:type": _PodcastType(),
+    **_item_mapping(f"{_RSS}/item"),
+    f"{_RSS}/item/guid": _Guid(),
+    f"{_RSS}/item/title": _Text("title", _squash_whitespace),
+    f"{_RSS}/item/link": _ItemLink(),
+    f"{_RSS}/item/description": _ItemDescription(),
+    f"{_RSS}/item/itunes:summary": _Text("description", _squash_whitespace_not_nl),
+    f"{_RSS}/item/media:description": _Text("description", _squash_whitespace_not_nl),
+    f"{_RSS}/item/pubDate": _Text("published", _pubdate_text),
+    f"{_RSS}/item/atom:link": _AtomLink(),
+    f"{_RSS}/item/enclosure": _Enclosure("length"),
+    _ATOM: _Channel(),
+    f"{_ATOM}/atom:title": _Text("title", _squash_whitespace, episode=False),
+    f"{_ATOM}/atom:subtitle": _Text("description", _squash_whitespace_not_nl, episode=False),
+    f"{_ATOM}/atom:icon": _Text("cover_url", episode=False, relative=True),
+    **_item_mapping(f"{_ATOM}/atom:entry"),
+    f"{_ATOM}/atom:entry/atom:id": _Text("guid"),
+    f"{_ATOM}/atom:entry/atom:title": _Text("title", _squash_whitespace),
+    f"{_ATOM}/atom:entry/atom:link": _AtomLink(),
+    f"{_ATOM}/atom:entry/atom:content": _AtomContent(),
+    f"{_ATOM}/atom:entry/atom:published": _Text("published", _pubdate_text),
+    f"{_ATOM}/atom:entry/atom:updated": _Text("published", _pubdate_text, overwrite=False),
+    f"{_ATOM}/atom:entry/atom:summary": _Text(
+        "description", _squash_whitespace_not_nl, overwrite=False
+    ),
+    f"{_ATOM}/atom:entry/media:group/media:description": _Text(
+        "description", _squash_whitespace_not_nl
+    ),
+}
+_ROOTS = frozenset(path.split("/")[0] for path in _MAPPING)
+
+
+class _FeedReader:
+    """Reads one feed with expat: element paths (namespace prefixes mapped) looked up in the
+    tag table, text collected for the elements that want it. Holds all the per-parse state,
+    so any number of threads can read feeds at once."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(url, 0)
-        self.mapping = _thread_mapping()
-        self.roots = _roots()
+        self.base = url
+        self.episodes: list[dict[str, Any]] = []
+        self.data: dict[str, Any] = {
+            "title": file_basename_no_extension(url),
+            "episodes": self.episodes,
+        }
+        self.text: list[str] | None = None
         # Per open element: its path, its namespace scope and its target. An element that
-        # declares no namespace shares its parent's scope (and the scope's mapped names), and
-        # the end of an element reuses what its start looked up.
-        self.open: list[tuple[str, _Namespace, Any]] = []
+        # declares no namespace shares its parent's scope (and the scope's mapped names).
+        self.open: list[tuple[str, _Scope, Any]] = []
 
-    # podcastparser's two methods, reading our mapping and namespaces.
-    def startElement(self, name: str, attrs: Mapping[str, str]) -> None:  # noqa: N802
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         stack = self.open
+        if len(stack) >= MAX_DEPTH:
+            raise FeedError(
+                f"This is not a podcast feed: its elements are nested too deep "
+                f"(more than {MAX_DEPTH} levels)"
+            )
         if not stack:
-            scope = _Namespace(attrs)
+            scope = _Scope(attrs, None)
         # A declaration is an attribute whose name starts with "xmlns"; names hold no spaces, so
         # one substring search over the joined names finds it without a call per attribute.
-        elif attrs and " xmlns" in " " + " ".join(attrs.keys()):
-            scope = _Namespace(attrs, stack[-1][1])
+        elif attrs and " xmlns" in " " + " ".join(attrs):
+            scope = _Scope(attrs, stack[-1][1])
         else:
             scope = stack[-1][1]
         mapped = scope.mapped.get(name)
@@ -341,42 +616,71 @@ class _Handler(podcastparser.PodcastHandler):  # type: ignore[misc]
             mapped = scope.mapped[name] = scope.map(name)
         if stack:
             path = f"{stack[-1][0]}/{mapped}"
-        elif mapped in self.roots:
+        elif mapped in _ROOTS:
             path = mapped
         else:
-            raise podcastparser.FeedParseError(
-                msg=f"its root element is <{mapped}>, not <rss> or <feed>",
-                exception=None,
-                locator=self._locator,
-            )
-        target = self.mapping.get(path)
+            raise FeedError(f"This is not a podcast feed: its root element is <{mapped}>")
+        target = _MAPPING.get(path)
         stack.append((path, scope, target))
         if target is not None:
             target.start(self, attrs)
             if target.WANT_TEXT:
                 self.text = []
 
-    def endElement(self, name: str) -> None:  # noqa: N802
+    def end(self, name: str) -> None:
         target = self.open.pop()[2]
         if target is not None:
             content = "".join(self.text) if self.text is not None else ""
             target.end(self, content)
             self.text = None
 
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
 
-class _Reader(DefusedExpatParser):  # type: ignore[misc]
-    """defusedxml's expat reader (its entity and DTD guards kept) with elements handed over
-    directly: the handler reads attributes with get() and keys() only, which expat's own dict
-    has, so no SAX attributes object and no wrapper call per element."""
 
-    def reset(self) -> None:
-        super().reset()
-        parser = self._parser
-        parser.StartElementHandler = self._cont_handler.startElement
-        parser.EndElementHandler = self._cont_handler.endElement
-        # One call per run of text instead of one per line and per entity; the handler joins
-        # the pieces of an element's text anyway.
-        parser.buffer_text = True
+def _refuse_entities(*_args: object) -> None:
+    raise FeedError("This feed declares XML entities, which podplayer refuses to read")
+
+
+def _expat(reader: _FeedReader) -> Any:
+    """An expat parser feeding ``reader``, with defusedxml's guards: no entity may be declared
+    (no billion laughs, no external entities), and nothing external is ever read (an old RSS
+    0.91 feed's DTD is named but never fetched)."""
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.characters
+    # One call per run of text instead of one per line and per entity.
+    parser.buffer_text = True
+    parser.EntityDeclHandler = _refuse_entities
+    parser.UnparsedEntityDeclHandler = _refuse_entities
+    parser.ExternalEntityRefHandler = lambda *_args: 1  # skipped, never loaded
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def _enclosure_url(base: str, raw: str) -> str | None:
+    """An enclosure's URL as podcastparser gives it (resolved, normalised), or None unless it
+    is a web (or, resolved against a local feed, a file) URL: ``file:/...`` or ``data:...`` in
+    a web feed is refused, never turned into a host name."""
+    raw = raw.lstrip()
+    if _PLAIN_URL.fullmatch(raw) and _base_parses(base):
+        return raw
+    joined = _join(base, raw)
+    if joined is None:
+        return None
+    try:
+        scheme = urlsplit(joined.strip()).scheme.lower()
+    except ValueError:
+        return None
+    if scheme == "file":
+        # A local feed's own files; the player decides whether a feed may name them.
+        return joined.strip() if joined.strip().startswith("file://") else None
+    if scheme not in ("http", "https"):
+        return None
+    normalized: str | None = normalize_feed_url(joined.strip())
+    return normalized if normalized and normalized.startswith(("http://", "https://")) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,27 +815,27 @@ def read_feed(stream: BinaryIO | bytes, url: str, *, shownotes: bool = True) -> 
     opened). Raises FeedError (message for a listener) when the bytes are not a
     feed, are not well-formed XML, or declare entities.
     """
-    if isinstance(stream, bytes | bytearray | memoryview):
-        stream = io.BytesIO(bytes(stream))
-    handler = _Handler(url)
-    # Entity declarations are refused outright; an external DTD (old RSS 0.91 feeds name
-    # Netscape's) is tolerated but never fetched, as external general entities stay off.
-    parser = _Reader(forbid_dtd=False, forbid_entities=True, forbid_external=False)
-    parser.setFeature(feature_external_ges, False)
-    parser.setFeature(feature_external_pes, False)
-    parser.setContentHandler(handler)
+    reader = _FeedReader(url)
+    parser = _expat(reader)
     try:
-        parser.parse(stream)
-    except DefusedXmlException as exc:
+        if isinstance(stream, bytes | bytearray | memoryview):
+            parser.Parse(bytes(stream), True)
+        else:
+            parser.ParseFile(stream)
+    except expat.ExpatError as exc:
         raise FeedError(
-            f"This feed declares XML entities, which podplayer refuses to read ({exc})"
+            f"This is not a podcast feed: {expat.errors.messages[exc.code]} "
+            f"(line {exc.lineno}, column {exc.offset})"
         ) from None
-    except SAXException as exc:
-        raise FeedError(f"This is not a podcast feed: {exc.getMessage()}") from None
-    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
-        log.warning("podcastparser failed on %s", url, exc_info=True)
+    except LookupError as exc:
+        raise FeedError(
+            f"This is not a podcast feed podplayer can read: it declares an unknown encoding "
+            f"({exc})"
+        ) from None
+    except (ValueError, OSError) as exc:
+        log.info("The feed %s could not be read: %r", url, exc)
         raise FeedError(f"This is not a podcast feed: {exc}") from None
-    data: dict[str, Any] = handler.data
+    data: dict[str, Any] = reader.data
     allow_file = urlsplit(url).scheme in ("file", "")
     episodes: list[Episode] = []
     urls: dict[str, str] = {}
