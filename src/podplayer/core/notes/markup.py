@@ -60,7 +60,8 @@ _TAG = re.compile(
 )
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.IGNORECASE)
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2007\u202f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 # [label](https://...) or [label](#t=...), an optional "title"; one level of parentheses in
 # the URL (Wikipedia's "Foo_(bar)"). Images (![alt](src)) keep their alt text.
 _MARKDOWN_LINK = re.compile(
@@ -120,7 +121,8 @@ def _inline_html_to_markdown(text: str) -> str:
 
 
 def _drop_zero_width(text: str) -> str:
-    if text.isascii() or _ZERO_WIDTH.search(text) is None:
+    # Five substring tests are several times faster than the pattern over a long text.
+    if text.isascii() or not any(char in text for char in _ZERO_WIDTH_CHARS):
         return text
     return _ZERO_WIDTH.sub("", text)
 
