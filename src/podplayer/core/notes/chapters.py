@@ -51,8 +51,8 @@ _candidate = functools.partial(tuple.__new__, Candidate)
 # Tables
 
 # Characters trimmed from titles where they meet a time, a bullet or a separator.
-_LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]）】〕」』=→,;"
-_TRAIL_JUNK = " \t\n-–—|:~<«‹•·*_([（【〔「『=→,;@"
+_LEAD_JUNK = " \t\n-–—|:~>»›•·*_#)]）】〕」』］〉》=→,;"
+_TRAIL_JUNK = " \t\n-–—|:~<«‹•·*_([（【〔「『［〈《=→,;@"
 # Words between a title and the time after it ("Title starts at 4:29", "Title @ 1:02:03").
 _CONNECTORS = (
     r"(?:starts?|begins?|starting|beginning)\s+at",
