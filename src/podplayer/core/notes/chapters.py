@@ -114,7 +114,7 @@ _SENTENCE_MARKS = (".", "!", "?", ":", "。", "！", "？")
 
 
 def _bare(text: str) -> str:
-    return text.strip(" \t\n.,;:!?-–—|()[]*_\"“”'‘’•·#~〜")
+    return text.strip(" \t\n.,;:!?-–—|()[]*_\"“”'‘’•·#~〜@")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -150,9 +150,9 @@ def _without_final_period(title: str) -> str:
 def _is_prose(left: str, right: str, title: str) -> bool:
     """Whether a time with text on both sides stands inside a sentence."""
     after = right.lstrip()
+    words = [word for word in left.split() if _bare(word)]  # "- [@" holds no word
     if not after[:1].islower():
-        return len(title) > _PROSE_TITLE and len(left.split()) >= 2
-    words = left.split()
+        return len(title) > _PROSE_TITLE and len(words) >= 2
     return len(words) >= 2 or (bool(words) and words[-1][:1].islower())
 
 
