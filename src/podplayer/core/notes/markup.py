@@ -146,7 +146,9 @@ class _TextWriter:
 
     def _pay(self) -> None:
         """Write the owed line breaks, dropping the space before them."""
-        if self.pending and self.length:
+        if not self.pending:
+            return
+        if self.length:
             if self.space:
                 self.parts[-1] = self.parts[-1][:-1]
                 self.length -= 1
@@ -174,16 +176,17 @@ class _TextWriter:
     def write(self, chunk: str) -> None:
         if not chunk.isascii():
             chunk = _drop_zero_width(chunk)
+        # Printable text with no double space has only single plain spaces: nothing to collapse.
         if "  " in chunk or not chunk.isprintable():
             chunk = _WHITESPACE.sub(" ", chunk)
-        visible = not chunk.isspace()
-        if visible:
-            self._pay()
+        if chunk == " " or not chunk:
+            if not (self.line_start or self.space or self.pending):
+                self._append(" ")
+            return
+        self._pay()
         if self.line_start or self.space:
             chunk = chunk.lstrip(" ")
-        if not chunk:
-            return
-        if visible:
+        if self.anchor is not None and not self.anchor_open:
             self._start_anchor(self.length + len(chunk) - len(chunk.lstrip(" ")))
         self._append(chunk)
 
