@@ -251,7 +251,8 @@ class _Linker:
         first = bisect.bisect_left(marks, (start, -1, ""))
         parts: list[str] = []
         pos = 0
-        for mark_start, mark_end, href in marks[first:]:
+        for index in range(first, len(marks)):  # no slice: a copy per piece would be quadratic
+            mark_start, mark_end, href = marks[index]
             if mark_start >= end:
                 break
             if mark_end > end:
