@@ -52,10 +52,9 @@ from podplayer.playback.base import PlayerState, display_name
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
-from podplayer.ui.browserpane import NO_RESULTS, EpisodesPane, PodcastsPane
+from podplayer.ui.browser import Browser
+from podplayer.ui.browserpane import EpisodesPane, PodcastsPane
 from podplayer.ui.browsing import (
-    SEARCH_LIMIT,
-    EpisodeList,
     LibraryBrowser,
     seen_key,
     shorten,
@@ -98,9 +97,6 @@ log = logging.getLogger(__name__)
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
 OPML_SUFFIXES = frozenset({".opml"})
-
-#: Typing in the search box waits this long (ms) for the next key before searching.
-SEARCH_DELAY_MS = 150
 
 
 #: Below this the lists and the transport bar no longer have room (logical pixels).
@@ -153,17 +149,6 @@ class MainWindow(QMainWindow):
         # Reads for the browser have threads of their own: a refresh must not hold them up.
         self.reads = reads
         self.browser = LibraryBrowser(self.reads, parent=self)
-        self.browser.podcasts_loaded.connect(self._on_podcasts_loaded)
-        self.browser.episodes_loaded.connect(self._on_episodes_loaded)
-        self.browser.search_done.connect(self._on_search_done)
-        self.browser.error.connect(self.show_message)
-        self.browser.idle.connect(self._on_browser_idle)
-        # What to select once the lists arrive, and what to do once they are shown.
-        self._want_url: str | None = None
-        self._want_guid: str | None = None
-        self._shown_url: str | None = None
-        self._focus_first_hit = False
-        self._when_shown: list[Callable[[], None]] = []
         #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
         self.network = network
         self._playback_unavailable: str | None = None
@@ -223,13 +208,22 @@ class MainWindow(QMainWindow):
         self.refresh_on_start_action = menus.refresh_on_start_action
         self.search_box, self.toolbar = menus.search_box, menus.toolbar
         self.refresh_bar, self.busy_indicator = menus.refresh_bar, menus.busy_indicator
+        self.browse = Browser(
+            self.browser,
+            self.podcasts_pane,
+            self.episodes_pane,
+            (self.podcast_model, self.episode_model, self.search_model),
+            self.search_box,
+            playing_guid=lambda: self.session.episode.guid if self.session.episode else None,
+            parent=self,
+        )
+        self.browse.episode_shown.connect(self._show_episode)
+        self.browse.hit_activated.connect(self.open_search_hit)
+        self.browse.prefs_read.connect(self.prefs.remember)
+        self.browse.error.connect(self.show_message)
         self._connect_playback()
         self._show_episode(None)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._run_search)
         self.paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, self)
         self.paste_shortcut.activated.connect(self.paste)
 
@@ -268,14 +262,10 @@ class MainWindow(QMainWindow):
 
     def _connect_panes(self) -> None:
         menu = Qt.ContextMenuPolicy.CustomContextMenu
-        self.podcast_view.selectionModel().currentChanged.connect(self._on_podcast_changed)
         self.podcast_view.setContextMenuPolicy(menu)
         self.podcast_view.customContextMenuRequested.connect(self._podcast_menu)
-        self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
         self.episode_view.setContextMenuPolicy(menu)
         self.episode_view.customContextMenuRequested.connect(self._episode_menu)
-        self.search_view.activated.connect(self._on_search_activated)
-        self.search_view.doubleClicked.connect(self._on_search_activated)
         # A click plays (a list of jump points, not documents); Enter and double-click arrive
         # as ``activated`` too, so a repeat of the same row straight after is dropped.
         self._last_chapter_request: tuple[int, float] = (-1, 0.0)
@@ -352,6 +342,40 @@ class MainWindow(QMainWindow):
         )
 
     # --- public API ---------------------------------------------------------------------
+
+    def reload_podcasts(self, select: str | None = None, keep: str | None = None) -> None:
+        """Read the podcast list again (on a worker), then select ``select`` (default: the
+        selected podcast) and its episode ``keep`` (default: the selected one)."""
+        self.browse.reload_podcasts(select, keep)
+
+    def after_shown(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the lists being read are shown (at once when none is)."""
+        self.browse.after_shown(callback)
+
+    def select_podcast(self, url: str) -> bool:
+        """Select the podcast at ``url`` (its episodes are shown); False when not listed."""
+        return self.browse.select_podcast(url)
+
+    def select_episode(self, guid: str) -> bool:
+        """Select the shown podcast's episode ``guid``; False when it is not listed."""
+        return self.browse.select_episode(guid)
+
+    def current_podcast(self) -> Podcast | None:
+        """The selected podcast with the episodes listed for it."""
+        return self.browse.current_podcast()
+
+    def current_episode(self) -> Episode | None:
+        return self.browse.current_episode()
+
+    def feed_urls(self) -> list[str]:
+        """The subscribed podcasts that come from the web (they can be refreshed)."""
+        return self.browse.feed_urls()
+
+    def _reload_episodes(self, url: str, keep: str | None = None) -> None:
+        self.browse.reload_episodes(url, keep)
+
+    def _podcast_title(self, url: str) -> str:
+        return self.browse.podcast_title(url)
 
     def open_sources(
         self, sources: Sequence[str], kinds: frozenset[EntryKind] | None = None
@@ -436,82 +460,12 @@ class MainWindow(QMainWindow):
     def _show_stored(self, url: str, select: bool) -> None:
         current = self.current_podcast()
         episode = self.current_episode()
-        if select or (current is None and self._want_url is None):
+        if select or (current is None and self.browse.pending_selection() is None):
             self.reload_podcasts(select=url)
         elif current is not None and current.url == url and episode is not None:
             self.reload_podcasts(select=url, keep=episode.guid)
         else:
             self.reload_podcasts()
-
-    def reload_podcasts(self, select: str | None = None, keep: str | None = None) -> None:
-        """Read the podcast list from the library again (on a worker), then select ``select``
-        (default: the selected podcast) and its episode ``keep`` (default: the selected one)."""
-        current, episode = self.current_podcast(), self.current_episode()
-        if select is None and current is not None:
-            select, keep = current.url, keep or (episode.guid if episode else None)
-        if select is not None:
-            self._want_url, self._want_guid = select, keep
-        # else: a selection asked for by a reload still on its way stays wanted
-        self.browser.load_podcasts()
-
-    def after_shown(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the lists being read are shown (at once when none is)."""
-        if self.browser.busy:
-            self._when_shown.append(callback)
-        else:
-            callback()
-
-    @Slot()
-    def _on_browser_idle(self) -> None:
-        callbacks, self._when_shown = self._when_shown, []
-        for callback in callbacks:
-            callback()
-
-    @Slot(object, object)
-    def _on_podcasts_loaded(self, podcasts: list[Podcast], statuses: dict[str, str | None]) -> None:
-        want, keep = self._want_url, self._want_guid
-        self._want_url = None
-        # The reset must not pass for a change of podcast (the shown list stays until the
-        # new one arrives).
-        selection = self.podcast_view.selectionModel()
-        selection.blockSignals(True)
-        self.podcast_model.set_items(podcasts)
-        selection.blockSignals(False)
-        for podcast in podcasts:
-            if self.podcast_model.status(podcast.url) is None:
-                self.podcast_model.set_status(podcast.url, statuses.get(podcast.url))
-        self.podcast_stack.set_empty(not podcasts)
-        if want is not None and self.podcast_model.row_of(want) >= 0:
-            self._want_guid = keep
-            self.select_podcast(want)
-        elif podcasts:
-            self.select_podcast(podcasts[0].url)
-        else:
-            self._on_podcast_changed(QModelIndex(), QModelIndex())
-
-    def select_podcast(self, url: str) -> bool:
-        """Select the podcast at ``url`` (its episodes are shown); False when not listed."""
-        row = self.podcast_model.row_of(url)
-        if row < 0:
-            return False
-        index = self.podcast_model.index(row, 0)
-        if self.podcast_view.currentIndex() == index:
-            self._on_podcast_changed(index, index)
-        else:
-            self._select_row(self.podcast_view, index)
-        return True
-
-    def select_episode(self, guid: str) -> bool:
-        """Select the shown podcast's episode ``guid`` (once its episodes are read); False
-        when it is not listed."""
-        if self.browser.busy:
-            self._want_guid = guid
-            return True
-        row = self.episode_model.row_of(guid)
-        if row < 0:
-            return False
-        self._select_row(self.episode_view, self.episode_model.index(row, 1))
-        return True
 
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
@@ -607,17 +561,6 @@ class MainWindow(QMainWindow):
         self.add_podcast(podcast)
         return self.playback.play(podcast, episode, at_ms=0)
 
-    def current_podcast(self) -> Podcast | None:
-        """The selected podcast with the episodes listed for it."""
-        obj = self.podcast_view.currentIndex().data(Role.OBJECT)
-        if not isinstance(obj, Podcast):
-            return None
-        return replace(obj, episodes=self.episode_model.items())
-
-    def current_episode(self) -> Episode | None:
-        obj = self.episode_view.currentIndex().data(Role.OBJECT)
-        return obj if isinstance(obj, Episode) else None
-
     def show_message(self, text: str, kind: str = "error") -> None:
         """A non-modal message above the lists; ``kind`` is "error" or "info"."""
         self.message_bar.show_message(text, kind)
@@ -667,10 +610,6 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("Paste a feed address (http or https) to subscribe to it", "info")
 
-    def feed_urls(self) -> list[str]:
-        """The subscribed podcasts that come from the web (they can be refreshed)."""
-        return [p.url for p in self.podcast_model.items() if is_web_url(p.url)]
-
     @Slot()
     def refresh_all(self) -> None:
         urls = self.feed_urls()
@@ -715,17 +654,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
         self.after_shown(lambda: self.refresh_finished.emit(results))
 
-    def _podcast_title(self, url: str) -> str:
-        row = self.podcast_model.row_of(url)
-        podcast = self.podcast_model.item(row) if row >= 0 else None
-        return podcast.title if podcast is not None else ""
-
     @Slot(str)
     def _on_unsubscribed(self, url: str) -> None:
         self.podcast_model.set_status(url, None)
-        if self._shown_url == url:
+        if self.browse.shown_url == url:
             self.podcast_view.setCurrentIndex(QModelIndex())
-        self.reload_podcasts(select=None if self._shown_url == url else self._shown_url)
+        self.reload_podcasts(select=None if self.browse.shown_url == url else self.browse.shown_url)
 
     @Slot()
     def mark_selected_seen(self) -> None:
@@ -770,54 +704,6 @@ class MainWindow(QMainWindow):
         return True
 
     # --- search -------------------------------------------------------------------------
-
-    @Slot(str)
-    def on_search_text(self, text: str) -> None:
-        if not text.strip():
-            self._search_timer.stop()
-            self.search_model.set_items(())
-            self.episode_area.setCurrentWidget(self.episode_stack)
-            self._on_podcast_caption()
-            return
-        self._search_timer.start()
-
-    def _on_podcast_caption(self) -> None:
-        count = self.episode_model.rowCount()
-        self.episodes_caption.setText(f"Episodes ({count})" if count else "Episodes")
-
-    @Slot()
-    def _run_search(self) -> None:
-        self.browser.search(self.search_box.text())
-
-    @Slot(str, object)
-    def _on_search_done(self, text: str, hits: list[SearchHit]) -> None:
-        if text != self.search_box.text() or not text.strip():
-            return
-        self.search_model.set_items(hits)
-        self.search_stack.set_empty(not hits, NO_RESULTS)
-        self.episode_area.setCurrentWidget(self.search_stack)
-        count = len(hits)
-        self.episodes_caption.setText(
-            f"Search: the best {count} results"
-            if count >= SEARCH_LIMIT
-            else f"Search: {count} result{'' if count == 1 else 's'}"
-        )
-        if self._focus_first_hit and hits:
-            self._focus_first_hit = False
-            self.search_view.setFocus()
-            self._select_row(self.search_view, self.search_model.index(0, 1))
-
-    @Slot()
-    def on_search_return(self) -> None:
-        self._search_timer.stop()
-        self._focus_first_hit = True
-        self._run_search()
-
-    @Slot(QModelIndex)
-    def _on_search_activated(self, index: QModelIndex) -> None:
-        hit = index.data(Role.OBJECT)
-        if isinstance(hit, SearchHit):
-            self.open_search_hit(hit)
 
     def open_search_hit(self, hit: SearchHit) -> bool:
         """Show the hit's episode; for a chapter hit, play from that chapter."""
@@ -1168,7 +1054,8 @@ class MainWindow(QMainWindow):
         preferred = self._preferred_url
         # Listed, or stored and on its way to the list.
         present = preferred is not None and (
-            self.podcast_model.row_of(preferred) >= 0 or preferred == self._want_url
+            self.podcast_model.row_of(preferred) >= 0
+            or preferred == self.browse.pending_selection()
         )
         autoplay = path in self._autoplay
         self._autoplay.discard(path)
@@ -1198,59 +1085,6 @@ class MainWindow(QMainWindow):
         self.busy_indicator.setVisible(busy)
         if not busy and self.statusBar().currentMessage().startswith("Loading "):
             self.statusBar().clearMessage()
-
-    @Slot(QModelIndex, QModelIndex)
-    def _on_podcast_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        podcast = current.data(Role.OBJECT)
-        url = podcast.url if isinstance(podcast, Podcast) else None
-        shown = self.episode_model.items()
-        if url is None or not shown or self._shown_url != url:
-            # Another podcast: its rows must not pass for this one's while they are read.
-            self.episode_model.set_items(())
-            self._show_episode(None)
-        self.browser.load_episodes(url)
-
-    @Slot(object)
-    def _on_episodes_loaded(self, listing: EpisodeList) -> None:
-        podcast = self.podcast_view.currentIndex().data(Role.OBJECT)
-        url = podcast.url if isinstance(podcast, Podcast) else ""
-        if listing.url != url:
-            return
-        if not listing.url:
-            self.episode_model.set_items(())
-            self.episodes_caption.setText("Episodes")
-            self.episode_stack.set_empty(True)
-            self._show_episode(None)
-            return
-        keep, self._want_guid = self._want_guid, None
-        if listing.prefs is not None:
-            self.prefs.remember(url, listing.prefs)
-        shown = self.current_episode()
-        keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
-        self._shown_url = url
-        episodes, new = listing.episodes, listing.new
-        self.episode_model.set_items(episodes, listing.states, new)
-        count = len(episodes)
-        self.episodes_caption.setText(
-            f"Episodes ({count}, {len(new)} new)"
-            if new
-            else f"Episodes ({count})"
-            if count
-            else "Episodes"
-        )
-        playing = self.session.episode
-        self.episode_model.set_current_guid(playing.guid if playing is not None else None)
-        self.episode_stack.set_empty(not episodes)
-        row = self.episode_model.row_of(keep) if keep is not None else -1
-        if episodes:
-            self._select_row(self.episode_view, self.episode_model.index(max(row, 0), 1))
-        else:
-            self._show_episode(None)
-
-    @Slot(QModelIndex, QModelIndex)
-    def _on_episode_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        episode = current.data(Role.OBJECT)
-        self._show_episode(episode if isinstance(episode, Episode) else None)
 
     @Slot(QModelIndex)
     def _on_chapter_activated(self, index: QModelIndex) -> None:
@@ -1326,17 +1160,6 @@ class MainWindow(QMainWindow):
         if shown is not None and playing is not None and shown.guid == playing.guid:
             self.chapter_model.set_duration(duration_ms if duration_ms > 0 else None)
 
-    def _reload_episodes(self, url: str, keep: str | None = None) -> None:
-        """Read the shown podcast's episodes again (after a change), keeping the selection."""
-        podcast = self.current_podcast()
-        if podcast is None or podcast.url != url:
-            return
-        shown = self.current_episode()
-        keep = keep or (shown.guid if shown is not None else None)
-        self.select_podcast(url)
-        if keep is not None:
-            self.select_episode(keep)
-
     # --- drag and drop ------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
@@ -1381,9 +1204,6 @@ class MainWindow(QMainWindow):
         self.locate_action.setEnabled(episode is not None)
         self.episode_pane.show_audio(episode, playable=self._playback_unavailable is None)
         self._show_download(episode)
-
-    def _select_row(self, view: QAbstractItemView, index: QModelIndex) -> None:
-        select_row(view, index)
 
 
 def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:

@@ -155,8 +155,6 @@ class WindowMenus(QObject):
         self.search_box.setPlaceholderText("Search episodes and chapters  (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(320)
-        self.search_box.textChanged.connect(w.on_search_text)
-        self.search_box.returnPressed.connect(w.on_search_return)
         bar.addWidget(self.search_box)
         find = QShortcut(QKeySequence.StandardKey.Find, w)
         find.activated.connect(self.search_box.setFocus)
