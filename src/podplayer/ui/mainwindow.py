@@ -41,11 +41,10 @@ from PySide6.QtWidgets import (
 )
 
 from podplayer import APP_NAME
-from podplayer.core.chapters.merge import merge, order
 from podplayer.core.errors import LibraryError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.library import Library, PlayState, SearchHit
-from podplayer.core.model import Chapter, Episode, Podcast, with_source
+from podplayer.core.model import Chapter, Episode, Podcast
 from podplayer.core.skiprules import PodcastPrefs, skipped_starts
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlayerState, display_name
@@ -59,6 +58,7 @@ from podplayer.ui.browsing import (
     seen_key,
     shorten,
 )
+from podplayer.ui.chapterlists import ChapterLists
 from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
 from podplayer.ui.downloading import Downloads
 from podplayer.ui.entry import Entry, EntryKind, classify_entry, refused_url_message
@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         # Reads for the browser have threads of their own: a refresh must not hold them up.
         self.reads = reads
         self.browser = LibraryBrowser(self.reads, parent=self)
+        self.chapter_lists = ChapterLists(tasks, network=network, parent=self)
+        self.chapter_lists.gathered.connect(self._on_gathered)
         #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
         self.network = network
         self._playback_unavailable: str | None = None
@@ -156,7 +158,6 @@ class MainWindow(QMainWindow):
         self._preferred_url: str | None = None
         self._autoplay: set[Path] = set()
         self._clock = clock
-        self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
         self._artwork_url: str | None = None
         # Set while a check box click is handled: that click must not also play the chapter.
         self._chapter_ticked = False
@@ -723,43 +724,23 @@ class MainWindow(QMainWindow):
 
     def _gather_chapters(self, episode: Episode) -> None:
         podcast = self.current_podcast()
-        if podcast is None:
-            return
-        url, network = podcast.url, self.network
+        if podcast is not None:
+            self.chapter_lists.gather(podcast.url, episode)
 
-        def job(library: Library, _report: object) -> object:
-            from podplayer.core.chaptersources import gather
-
-            return gather(library, url, episode, network=network)
-
-        self.tasks.run(
-            job,
-            lambda result: self._on_gathered(url, episode, result),
-            lambda message: log.info("Chapter sources of %s: %s", episode.guid, message),
-        )
-
-    def _on_gathered(
-        self,
-        url: str,
-        episode: Episode,
-        result: tuple[dict[str, tuple[Chapter, ...]], list[str]],
-    ) -> None:
-        lists, problems = result
-        for problem in problems:
-            log.info("Chapter sources of %s: %s", episode.guid, problem)
+    @Slot(str, str, object)
+    def _on_gathered(self, url: str, guid: str, sources: list[str]) -> None:
         shown, podcast = self.current_episode(), self.current_podcast()
-        if shown is None or podcast is None or shown.guid != episode.guid or podcast.url != url:
+        if shown is None or podcast is None or shown.guid != guid or podcast.url != url:
             return
-        self._chapter_lists = lists
-        sources = order(lists)
-        self.episode_pane.show_sources(sources, {source: len(lists[source]) for source in sources})
+        lists = self.chapter_lists
+        self.episode_pane.show_sources(sources, {source: lists.count(source) for source in sources})
         if sources:
             self._show_chapter_source(sources[0])
-        self.chapters_gathered.emit(episode.guid)
+        self.chapters_gathered.emit(guid)
 
     def chapter_sources(self) -> list[str]:
         """The sources the shown episode's chapters can come from, best first."""
-        return order(self._chapter_lists)
+        return self.chapter_lists.sources()
 
     def show_chapter_source(self, source: str) -> bool:
         """Show the chapter list from ``source`` (the best one is merged with the others)."""
@@ -778,15 +759,9 @@ class MainWindow(QMainWindow):
 
     def _show_chapter_source(self, source: str) -> None:
         episode = self.current_episode()
-        if episode is None or source not in self._chapter_lists:
+        chapters = self.chapter_lists.chapters(source)
+        if episode is None or chapters is None:
             return
-        sources = order(self._chapter_lists)
-        if sources and source == sources[0]:
-            _, chapters = merge(self._chapter_lists)
-        else:
-            chapters = with_source(
-                tuple(sorted(self._chapter_lists[source], key=lambda c: c.start_ms)), source
-            )
         index = self.source_combo.findData(source)
         if index >= 0 and self.source_combo.currentIndex() != index:
             self.source_combo.setCurrentIndex(index)
@@ -1187,7 +1162,7 @@ class MainWindow(QMainWindow):
 
     def _show_episode(self, episode: Episode | None) -> None:
         self._show_audio(episode)
-        self._chapter_lists = {}
+        self.chapter_lists.forget()
         podcast = self.current_podcast()
         prefs = self.podcast_prefs(podcast.url) if podcast is not None else PodcastPrefs()
         self.episode_pane.show_episode(
