@@ -9,7 +9,6 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -55,16 +54,14 @@ from podplayer.ui.browser import Browser
 from podplayer.ui.browserpane import EpisodesPane, PodcastsPane
 from podplayer.ui.browsing import (
     LibraryBrowser,
-    seen_key,
-    shorten,
 )
 from podplayer.ui.chapterlists import ChapterLists
 from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
 from podplayer.ui.downloading import Downloads
-from podplayer.ui.entry import Entry, EntryKind, classify_entry, refused_url_message
+from podplayer.ui.entry import EntryKind, classify_entry, refused_url_message
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
-from podplayer.ui.loader import SourceLoader, load_audio_file
+from podplayer.ui.loader import SourceLoader
 from podplayer.ui.menus import WindowMenus, chapter_menu, episode_menu
 from podplayer.ui.models import (
     ChapterTableModel,
@@ -74,6 +71,7 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
+from podplayer.ui.opening import SourceOpener
 from podplayer.ui.playing import PlaybackController
 from podplayer.ui.preferences import (
     ListeningRules,
@@ -85,7 +83,7 @@ from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.subscriptions import Subscriptions, summary
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
-from podplayer.ui.workers import LibraryTasks, thread_library
+from podplayer.ui.workers import LibraryTasks
 
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
 # the first paint needs none of them, and they cost a third of the start-up.
@@ -96,7 +94,6 @@ log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
-OPML_SUFFIXES = frozenset({".opml"})
 
 
 #: Below this the lists and the transport bar no longer have room (logical pixels).
@@ -154,9 +151,6 @@ class MainWindow(QMainWindow):
         #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
         self.network = network
         self._playback_unavailable: str | None = None
-        # Podcasts to select when they arrive, and audio files to play once loaded.
-        self._preferred_url: str | None = None
-        self._autoplay: set[Path] = set()
         self._clock = clock
         self._artwork_url: str | None = None
         # Set while a check box click is handled: that click must not also play the chapter.
@@ -172,9 +166,7 @@ class MainWindow(QMainWindow):
         self.share.message.connect(self.show_message)
 
         self.loader = loader
-        loader.loaded.connect(self._on_loaded)
-        loader.failed.connect(self._on_failed)
-        loader.busy_changed.connect(self._on_busy_changed)
+        self.opener = SourceOpener(self, loader)
 
         self.podcast_model = PodcastListModel(parent=self)
         self.episode_model = EpisodeTableModel(parent=self)
@@ -381,92 +373,28 @@ class MainWindow(QMainWindow):
     def open_sources(
         self, sources: Sequence[str], kinds: frozenset[EntryKind] | None = None
     ) -> None:
-        """Open what the desktop hands over (arguments, a drop, a paste, MPRIS): subscribe to
-        feeds, play audio (files and URLs), add documents, import OPML. ``kinds`` limits what
-        is opened; anything else is refused with a message."""
-        documents: list[Path] = []
-        for source in sources:
-            entry = classify_entry(source)
-            if kinds is not None and entry.kind not in kinds | {EntryKind.REFUSED}:
-                shown = shorten(entry.target, 60)
-                entry = Entry(
-                    EntryKind.REFUSED,
-                    entry.target,
-                    f"Not opened: only web addresses and audio files are opened this way ({shown})",
-                )
-            if entry.kind is EntryKind.FEED:
-                self.subscribe(entry.target)
-            elif entry.kind is EntryKind.AUDIO_URL:
-                self.open_url(entry.target)
-            elif entry.kind is EntryKind.AUDIO_FILE:
-                self.open_audio_file(entry.path)
-            elif entry.kind is EntryKind.OPML:
-                self.import_opml(entry.path)
-            elif entry.kind is EntryKind.DOCUMENT:
-                documents.append(entry.path)
-            else:
-                self.show_message(entry.message)
-        self.load_sources(documents)
+        """Open what the desktop hands over (see ``SourceOpener.open_sources``)."""
+        self.opener.open_sources(sources, kinds)
 
     def load_sources(self, paths: Sequence[Path]) -> None:
-        """Parse each path and store it in the library on a worker; results arrive as
-        ``podcast_loaded``/``load_failed``. OPML files subscribe to what they list."""
-        for path in paths:
-            if path.suffix.lower() in OPML_SUFFIXES:
-                self.import_opml(path)
-                continue
-            self.statusBar().showMessage(f"Loading {path.name}…")
-            self.loader.load(path, self._storing(self.loader.load_function))
-
-    def _storing(self, function: Callable[[Path], Podcast]) -> Callable[[Path], Podcast]:
-        """``function`` followed by storing its podcast, both on the worker."""
-        library_path = self.library.path
-
-        def load_and_store(path: Path) -> Podcast:
-            podcast = function(path)
-            library = thread_library(library_path)
-            library.add_podcast(podcast)
-            if library.setting(seen_key(podcast.url)) is None:
-                library.set_setting(seen_key(podcast.url), time.time())
-            return podcast
-
-        return load_and_store
+        """Parse each path and store it on a worker (``podcast_loaded``/``load_failed``)."""
+        self.opener.load_sources(paths)
 
     def load_demo(self, notes: Path, audio: Path) -> None:
-        """Add the bundled demo episode (``notes`` playing ``audio``) and select it when it
-        arrives, whatever else loads meanwhile."""
-        from podplayer.ui.loader import load_demo
-
-        self._preferred_url = notes.resolve().as_uri()
-        self.statusBar().showMessage("Loading the demo episode…")
-        self.loader.load(notes, self._storing(lambda path: load_demo(path, audio)))
+        self.opener.load_demo(notes, audio)
 
     def add_podcast(self, podcast: Podcast, select: bool = True) -> None:
-        """Store ``podcast`` (replacing one with the same URL) on a worker and select it if
-        ``select``; ``podcast_loaded`` follows once it is shown. Play state and audio located
-        earlier for its episodes are kept."""
+        """Store ``podcast`` on a worker and show it (``podcast_loaded`` follows)."""
+        self.opener.add_podcast(podcast, select)
 
-        def store(library: Library, _report: object) -> Podcast:
-            library.add_podcast(podcast)
-            if library.setting(seen_key(podcast.url)) is None:
-                library.set_setting(seen_key(podcast.url), time.time())
-            return podcast
+    def open_audio_file(self, path: Path) -> None:
+        self.opener.open_audio_file(path)
 
-        def stored(_result: object) -> None:
-            self._show_stored(podcast.url, select)
-            self.after_shown(lambda: self.podcast_loaded.emit(podcast))
+    def open_url(self, url: str) -> bool:
+        return self.opener.open_url(url)
 
-        self.tasks.run(store, stored, self.show_message)
-
-    def _show_stored(self, url: str, select: bool) -> None:
-        current = self.current_podcast()
-        episode = self.current_episode()
-        if select or (current is None and self.browse.pending_selection() is None):
-            self.reload_podcasts(select=url)
-        elif current is not None and current.url == url and episode is not None:
-            self.reload_podcasts(select=url, keep=episode.guid)
-        else:
-            self.reload_podcasts()
+    def add_audio_files(self, paths: Sequence[Path]) -> None:
+        self.opener.add_audio_files(paths)
 
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
@@ -543,25 +471,6 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    def open_audio_file(self, path: Path) -> None:
-        """Add an audio file as an episode (with its tag chapters) and play it once loaded."""
-        self._autoplay.add(path)
-        self.statusBar().showMessage(f"Opening {path.name}…")
-        self.loader.load(path, self._storing(load_audio_file))
-
-    def open_url(self, url: str) -> bool:
-        """Play audio from an http(s) ``url``; anything else is refused with a message."""
-        url = url.strip()
-        if not is_web_url(url):
-            self.show_message(refused_url_message(url))
-            return False
-        parts = urlsplit(url)
-        name = unquote(Path(parts.path).name) or parts.netloc
-        episode = Episode(guid=url, number=None, title=name, audio_url=url)
-        podcast = Podcast(url=url, title=parts.netloc, episodes=(episode,))
-        self.add_podcast(podcast)
-        return self.playback.play(podcast, episode, at_ms=0)
-
     def show_message(self, text: str, kind: str = "error") -> None:
         """A non-modal message above the lists; ``kind`` is "error" or "info"."""
         self.message_bar.show_message(text, kind)
@@ -593,7 +502,7 @@ class MainWindow(QMainWindow):
             self.select_podcast(url)
             self.refresh_feeds([url])
             return True
-        self._preferred_url = url
+        self.opener.preferred_url = url
         self.subscriptions.subscribe([url])
         return True
 
@@ -643,10 +552,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_batch_finished(self, results: list[RefreshResult]) -> None:
-        preferred = self._preferred_url
+        preferred = self.opener.preferred_url
         select = preferred if any(r.url == preferred and r.ok for r in results) else None
         if select is not None:
-            self._preferred_url = None
+            self.opener.preferred_url = None
         self.reload_podcasts(select=select)
         text, kind = summary(results, self._podcast_title)
         if kind == "error":
@@ -667,12 +576,6 @@ class MainWindow(QMainWindow):
         podcast = self.current_podcast()
         if podcast is not None:
             self.subscriptions.mark_seen(podcast.url)
-
-    def add_audio_files(self, paths: Sequence[Path]) -> None:
-        """Add local audio files to the library (each with its tag chapters), not playing."""
-        for path in paths:
-            self.statusBar().showMessage(f"Adding {path.name}…")
-            self.loader.load(path, self._storing(load_audio_file))
 
     # --- OPML ---------------------------------------------------------------------------
 
@@ -1023,43 +926,6 @@ class MainWindow(QMainWindow):
         menu.exec(self.podcast_view.viewport().mapToGlobal(point))
 
     # --- reactions ----------------------------------------------------------------------
-
-    @Slot(object, object)
-    def _on_loaded(self, path: Path, podcast: Podcast) -> None:
-        preferred = self._preferred_url
-        # Listed, or stored and on its way to the list.
-        present = preferred is not None and (
-            self.podcast_model.row_of(preferred) >= 0
-            or preferred == self.browse.pending_selection()
-        )
-        autoplay = path in self._autoplay
-        self._autoplay.discard(path)
-        # A file the listener opened is shown and played, whatever else was selected.
-        self._show_stored(podcast.url, select=autoplay or not present or podcast.url == preferred)
-        if autoplay and podcast.episodes:
-            if preferred is not None and podcast.url != preferred:
-                self._preferred_url = None
-            self.playback.play(podcast, podcast.episodes[0], at_ms=0)
-        count = len(podcast.episodes)
-        log.info("Loaded %s: %d episodes", path, count)
-        self.statusBar().showMessage(
-            f"Loaded {podcast.title or path.name}: {count} episode{'' if count == 1 else 's'}",
-            5000,
-        )
-        self.after_shown(lambda: self.podcast_loaded.emit(podcast))
-
-    @Slot(object, str)
-    def _on_failed(self, path: Path, message: str) -> None:
-        log.warning("Could not load %s: %s", path, message)
-        self._autoplay.discard(path)
-        self.show_message(message)
-        self.load_failed.emit(path, message)
-
-    @Slot(bool)
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.busy_indicator.setVisible(busy)
-        if not busy and self.statusBar().currentMessage().startswith("Loading "):
-            self.statusBar().clearMessage()
 
     @Slot(QModelIndex)
     def _on_chapter_activated(self, index: QModelIndex) -> None:
