@@ -25,7 +25,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QImage,
     QKeySequence,
     QShortcut,
@@ -40,8 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from podplayer import APP_NAME
-from podplayer.core.errors import LibraryError, PodplayerError
-from podplayer.core.fetch import is_web_url
+from podplayer.core.errors import LibraryError
 from podplayer.core.library import Library, PlayState, SearchHit
 from podplayer.core.model import Chapter, Episode, Podcast
 from podplayer.core.skiprules import PodcastPrefs, skipped_starts
@@ -58,9 +56,10 @@ from podplayer.ui.browsing import (
 from podplayer.ui.chapterlists import ChapterLists
 from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
 from podplayer.ui.downloading import Downloads
-from podplayer.ui.entry import EntryKind, classify_entry, refused_url_message
+from podplayer.ui.entry import EntryKind
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
+from podplayer.ui.feeds import FeedActions
 from podplayer.ui.loader import SourceLoader
 from podplayer.ui.menus import WindowMenus, chapter_menu, episode_menu
 from podplayer.ui.models import (
@@ -80,7 +79,7 @@ from podplayer.ui.preferences import (
     save_window_settings,
 )
 from podplayer.ui.sleeptimer import SleepTimer
-from podplayer.ui.subscriptions import Subscriptions, summary
+from podplayer.ui.subscriptions import Subscriptions
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
 from podplayer.ui.workers import LibraryTasks
@@ -88,7 +87,7 @@ from podplayer.ui.workers import LibraryTasks
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
 # the first paint needs none of them, and they cost a third of the start-up.
 if TYPE_CHECKING:
-    from podplayer.core.refresh import RefreshResult
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +178,6 @@ class MainWindow(QMainWindow):
         self.downloads.deleted.connect(self._on_download_deleted)
         self.downloads.error.connect(self.show_message)
         self.subscriptions = Subscriptions(self.tasks, parent=self)
-        self.subscriptions.status_changed.connect(self.podcast_model.set_status)
-        self.subscriptions.progress.connect(self._on_refresh_progress)
-        self.subscriptions.batch_finished.connect(self._on_batch_finished)
-        self.subscriptions.removed.connect(self._on_unsubscribed)
-        self.subscriptions.seen.connect(self._reload_episodes)
-        self.subscriptions.error.connect(self.show_message)
 
         self._build_panes()
         self._connect_panes()
@@ -201,7 +194,7 @@ class MainWindow(QMainWindow):
         self.refresh_on_start_action = menus.refresh_on_start_action
         self.search_box, self.toolbar = menus.search_box, menus.toolbar
         self.refresh_bar, self.busy_indicator = menus.refresh_bar, menus.busy_indicator
-        self.browse = Browser(
+        self.browse: Browser = Browser(
             self.browser,
             self.podcasts_pane,
             self.episodes_pane,
@@ -214,11 +207,12 @@ class MainWindow(QMainWindow):
         self.browse.hit_activated.connect(self.open_search_hit)
         self.browse.prefs_read.connect(self.prefs.remember)
         self.browse.error.connect(self.show_message)
+        self.feeds: FeedActions = FeedActions(self)
         self._connect_playback()
         self._show_episode(None)
 
         self.paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, self)
-        self.paste_shortcut.activated.connect(self.paste)
+        self.paste_shortcut.activated.connect(self.feeds.paste)
 
         self.reload_podcasts()
         self.restore_settings()
@@ -396,6 +390,26 @@ class MainWindow(QMainWindow):
     def add_audio_files(self, paths: Sequence[Path]) -> None:
         self.opener.add_audio_files(paths)
 
+    def subscribe(self, url: str) -> bool:
+        """Subscribe to the feed at ``url`` in the background (see ``FeedActions``)."""
+        return self.feeds.subscribe(url)
+
+    def refresh_all(self) -> None:
+        self.feeds.refresh_all()
+
+    def refresh_feeds(self, urls: Sequence[str]) -> None:
+        """Fetch and store each feed on the worker pool; ``refresh_finished`` at the end."""
+        self.feeds.refresh_feeds(urls)
+
+    def import_opml(self, path: Path) -> int:
+        return self.feeds.import_opml(path)
+
+    def export_opml(self, path: Path) -> bool:
+        return self.feeds.export_opml(path)
+
+    def mark_selected_seen(self) -> None:
+        self.feeds.mark_selected_seen()
+
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
         self._playback_unavailable = reason
@@ -491,121 +505,7 @@ class MainWindow(QMainWindow):
 
     # --- subscriptions ------------------------------------------------------------------
 
-    def subscribe(self, url: str) -> bool:
-        """Subscribe to the feed at ``url`` in the background; False (and a message) for an
-        address that is not http(s). The podcast is selected when it arrives."""
-        url = url.strip()
-        if not is_web_url(url):
-            self.show_message(refused_url_message(url))
-            return False
-        if self.podcast_model.row_of(url) >= 0:
-            self.select_podcast(url)
-            self.refresh_feeds([url])
-            return True
-        self.opener.preferred_url = url
-        self.subscriptions.subscribe([url])
-        return True
-
-    @Slot()
-    def paste(self) -> None:
-        """Ctrl+V outside a text field: subscribe to a pasted feed address (or play audio)."""
-        text = QGuiApplication.clipboard().text().strip()
-        if not text:
-            return
-        if len(text.split()) == 1 and classify_entry(text).kind in (
-            EntryKind.FEED,
-            EntryKind.AUDIO_URL,
-        ):
-            self.open_sources([text])
-        else:
-            self.show_message("Paste a feed address (http or https) to subscribe to it", "info")
-
-    @Slot()
-    def refresh_all(self) -> None:
-        urls = self.feed_urls()
-        if not urls:
-            self.statusBar().showMessage("No podcast feeds to refresh", 5000)
-            return
-        self.refresh_feeds(urls)
-
-    @Slot()
-    def refresh_selected(self) -> None:
-        podcast = self.current_podcast()
-        if podcast is None or not is_web_url(podcast.url):
-            self.show_message(
-                "Only podcasts subscribed by their feed address can be refreshed", "info"
-            )
-            return
-        self.refresh_feeds([podcast.url])
-
-    def refresh_feeds(self, urls: Sequence[str]) -> None:
-        """Fetch and store each feed on the worker pool (several at once); a progress bar counts
-        them and one summary message lists the failures at the end (``refresh_finished``)."""
-        self.subscriptions.refresh(urls)
-
-    @Slot(int, int)
-    def _on_refresh_progress(self, done: int, total: int) -> None:
-        self.refresh_bar.setRange(0, total)
-        self.refresh_bar.setValue(done)
-        self.refresh_bar.setVisible(done < total)
-        self.refresh_all_action.setEnabled(done >= total)
-
-    @Slot(object)
-    def _on_batch_finished(self, results: list[RefreshResult]) -> None:
-        preferred = self.opener.preferred_url
-        select = preferred if any(r.url == preferred and r.ok for r in results) else None
-        if select is not None:
-            self.opener.preferred_url = None
-        self.reload_podcasts(select=select)
-        text, kind = summary(results, self._podcast_title)
-        if kind == "error":
-            self.show_message(text)
-        else:
-            self.statusBar().showMessage(text, 8000)
-        self.after_shown(lambda: self.refresh_finished.emit(results))
-
-    @Slot(str)
-    def _on_unsubscribed(self, url: str) -> None:
-        self.podcast_model.set_status(url, None)
-        if self.browse.shown_url == url:
-            self.podcast_view.setCurrentIndex(QModelIndex())
-        self.reload_podcasts(select=None if self.browse.shown_url == url else self.browse.shown_url)
-
-    @Slot()
-    def mark_selected_seen(self) -> None:
-        podcast = self.current_podcast()
-        if podcast is not None:
-            self.subscriptions.mark_seen(podcast.url)
-
     # --- OPML ---------------------------------------------------------------------------
-
-    def import_opml(self, path: Path) -> int:
-        """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
-        returns how many are being added."""
-        try:
-            urls = self.subscriptions.import_opml(path, set(self.feed_urls()))
-        except OSError as exc:
-            self.show_message(f"Could not read “{path.name}”: {exc.strerror or exc}")
-            return 0
-        except PodplayerError as exc:
-            self.show_message(str(exc))
-            return 0
-        if not urls:
-            self.show_message(f"“{path.name}” lists no new subscriptions", "info")
-            return 0
-        self.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
-        return len(urls)
-
-    def export_opml(self, path: Path) -> bool:
-        """Write the web subscriptions to ``path`` as OPML 2.0."""
-        feeds = [(p.title, p.url) for p in self.podcast_model.items() if is_web_url(p.url)]
-        try:
-            self.subscriptions.export_opml(path, feeds)
-        except OSError as exc:
-            self.show_message(f"Could not write “{path.name}”: {exc.strerror or exc}")
-            return False
-        self.statusBar().showMessage(f"Exported {len(feeds)} subscriptions to {path}", 8000)
-        return True
 
     # --- search -------------------------------------------------------------------------
 
