@@ -55,6 +55,7 @@ from podplayer.ui.browsing import (
 )
 from podplayer.ui.chapterlists import ChapterLists
 from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
+from podplayer.ui.downloadactions import DownloadActions
 from podplayer.ui.downloading import Downloads
 from podplayer.ui.entry import EntryKind
 from podplayer.ui.episodepane import EpisodePane
@@ -172,10 +173,11 @@ class MainWindow(QMainWindow):
         self.chapter_model = ChapterTableModel(parent=self)
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
-        self.downloads = Downloads(self.tasks, self.downloads_dir, parent=self)
-        self.downloads.progress.connect(self._on_download_progress)
-        self.downloads.finished.connect(self._on_downloaded)
-        self.downloads.deleted.connect(self._on_download_deleted)
+        self.download_actions = actions = DownloadActions(self)
+        self.downloads = Downloads(self.tasks, actions.downloads_dir, parent=self)
+        self.downloads.progress.connect(actions.on_progress)
+        self.downloads.finished.connect(actions.on_finished)
+        self.downloads.deleted.connect(actions.on_deleted)
         self.downloads.error.connect(self.show_message)
         self.subscriptions = Subscriptions(self.tasks, parent=self)
 
@@ -265,8 +267,8 @@ class MainWindow(QMainWindow):
         self.notes_pane.images_allowed.connect(self._allow_images)
         self.link_view.activated.connect(self._on_link_activated)
         self.play_episode_button.clicked.connect(self.play_selected_episode)
-        self.download_button.clicked.connect(self.download_selected)
-        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
+        self.download_button.clicked.connect(self.download_actions.download_selected)
+        self.cancel_download_button.clicked.connect(self.download_actions.cancel_selected_download)
         self.source_combo.activated.connect(self._on_source_chosen)
         self.prefs_button.clicked.connect(self.dialogs.edit_podcast_prefs)
 
@@ -409,6 +411,25 @@ class MainWindow(QMainWindow):
 
     def mark_selected_seen(self) -> None:
         self.feeds.mark_selected_seen()
+
+    def downloads_dir(self) -> Path:
+        return self.download_actions.downloads_dir()
+
+    def download(self, podcast: Podcast, episode: Episode) -> bool:
+        """Download the episode's audio in the background (``download_finished`` follows)."""
+        return self.download_actions.download(podcast, episode)
+
+    def download_selected(self) -> None:
+        self.download_actions.download_selected()
+
+    def cancel_download(self, guid: str) -> None:
+        self.downloads.cancel(guid)
+
+    def delete_download(self, episode: Episode) -> None:
+        self.download_actions.delete_download(episode)
+
+    def _show_download(self, episode: Episode | None) -> None:
+        self.download_actions.show_download(episode)
 
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
@@ -577,72 +598,6 @@ class MainWindow(QMainWindow):
         self._show_current_chapter(scroll=False)
 
     # --- downloads ----------------------------------------------------------------------
-
-    def downloads_dir(self) -> Path:
-        folder = self.library.setting("downloads_dir")
-        return (
-            Path(folder)
-            if isinstance(folder, str) and folder
-            else (self.library.path.parent / "downloads")
-        )
-
-    @Slot()
-    def download_selected(self) -> None:
-        podcast, episode = self.current_podcast(), self.current_episode()
-        if podcast is not None and episode is not None:
-            self.download(podcast, episode)
-
-    def download(self, podcast: Podcast, episode: Episode) -> bool:
-        """Download the episode's audio in the background (resuming a part left earlier);
-        when done the library plays the local copy. False when there is nothing to fetch."""
-        if not self.downloads.start(podcast, episode):
-            return False
-        self._show_download(episode)
-        return True
-
-    def cancel_download(self, guid: str) -> None:
-        self.downloads.cancel(guid)
-
-    def delete_download(self, episode: Episode) -> None:
-        podcast = self._podcast_of(episode)
-        if podcast is not None:
-            self.downloads.delete(podcast.url, episode)
-
-    @Slot()
-    def cancel_selected_download(self) -> None:
-        episode = self.current_episode()
-        if episode is not None:
-            self.cancel_download(episode.guid)
-
-    @Slot(str, object)
-    def _on_download_progress(self, guid: str, _value: object) -> None:
-        shown = self.current_episode()
-        if shown is not None and shown.guid == guid:
-            self._show_download(shown)
-
-    @Slot(str, str, str, str)
-    def _on_downloaded(self, url: str, guid: str, path: str, error: str) -> None:
-        if path:
-            self.statusBar().showMessage(f"Downloaded {Path(path).name}", 8000)
-            self._reload_episodes(url, keep=guid)
-        elif not error:
-            self.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
-        else:
-            self.show_message(f"The download failed: {error}")
-        shown = self.current_episode()
-        if shown is not None and shown.guid == guid:
-            self._show_download(shown)
-        self.download_finished.emit(guid, path)
-
-    @Slot(str, str)
-    def _on_download_deleted(self, url: str, guid: str) -> None:
-        self.statusBar().showMessage("Download deleted; the episode plays from the web", 8000)
-        self._reload_episodes(url, keep=guid)
-
-    def _show_download(self, episode: Episode | None) -> None:
-        active = episode is not None and self.downloads.active(episode.guid)
-        progress = self.downloads.progress_of(episode.guid) if episode else (0, None)
-        self.episode_pane.show_download(episode, active, progress)
 
     # --- play state and settings ----------------------------------------------------------
 
