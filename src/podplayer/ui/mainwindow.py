@@ -9,7 +9,6 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -26,7 +25,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QImage,
     QKeySequence,
     QShortcut,
@@ -41,31 +39,29 @@ from PySide6.QtWidgets import (
 )
 
 from podplayer import APP_NAME
-from podplayer.core.chapters.merge import merge, order
-from podplayer.core.errors import LibraryError, PodplayerError
-from podplayer.core.fetch import is_web_url
+from podplayer.core.errors import LibraryError
 from podplayer.core.library import Library, PlayState, SearchHit
-from podplayer.core.model import Chapter, Episode, Podcast, with_source
+from podplayer.core.model import Chapter, Episode, Podcast
 from podplayer.core.skiprules import PodcastPrefs, skipped_starts
 from podplayer.core.timecode import format_ms
 from podplayer.playback.base import PlayerState, display_name
 from podplayer.playback.session import PlaybackSession
 from podplayer.playback.skipping import ChapterSkipper
 from podplayer.ui.artwork import ArtworkLoader
-from podplayer.ui.browserpane import NO_RESULTS, EpisodesPane, PodcastsPane
+from podplayer.ui.browser import Browser
+from podplayer.ui.browserpane import EpisodesPane, PodcastsPane
 from podplayer.ui.browsing import (
-    SEARCH_LIMIT,
-    EpisodeList,
     LibraryBrowser,
-    seen_key,
-    shorten,
 )
+from podplayer.ui.chapterlists import ChapterLists
 from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
+from podplayer.ui.downloadactions import DownloadActions
 from podplayer.ui.downloading import Downloads
-from podplayer.ui.entry import Entry, EntryKind, classify_entry, refused_url_message
+from podplayer.ui.entry import EntryKind
 from podplayer.ui.episodepane import EpisodePane
 from podplayer.ui.exporting import ShareActions, ShareContext
-from podplayer.ui.loader import SourceLoader, load_audio_file
+from podplayer.ui.feeds import FeedActions
+from podplayer.ui.loader import SourceLoader
 from podplayer.ui.menus import WindowMenus, chapter_menu, episode_menu
 from podplayer.ui.models import (
     ChapterTableModel,
@@ -75,6 +71,7 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
+from podplayer.ui.opening import SourceOpener
 from podplayer.ui.playing import PlaybackController
 from podplayer.ui.preferences import (
     ListeningRules,
@@ -83,24 +80,20 @@ from podplayer.ui.preferences import (
     save_window_settings,
 )
 from podplayer.ui.sleeptimer import SleepTimer
-from podplayer.ui.subscriptions import Subscriptions, summary
+from podplayer.ui.subscriptions import Subscriptions
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
-from podplayer.ui.workers import LibraryTasks, thread_library
+from podplayer.ui.workers import LibraryTasks
 
 # Parsers, fetching, OPML and downloads are imported where they are used (mostly on workers):
 # the first paint needs none of them, and they cost a third of the start-up.
 if TYPE_CHECKING:
-    from podplayer.core.refresh import RefreshResult
+    pass
 
 log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
-OPML_SUFFIXES = frozenset({".opml"})
-
-#: Typing in the search box waits this long (ms) for the next key before searching.
-SEARCH_DELAY_MS = 150
 
 
 #: Below this the lists and the transport bar no longer have room (logical pixels).
@@ -153,25 +146,12 @@ class MainWindow(QMainWindow):
         # Reads for the browser have threads of their own: a refresh must not hold them up.
         self.reads = reads
         self.browser = LibraryBrowser(self.reads, parent=self)
-        self.browser.podcasts_loaded.connect(self._on_podcasts_loaded)
-        self.browser.episodes_loaded.connect(self._on_episodes_loaded)
-        self.browser.search_done.connect(self._on_search_done)
-        self.browser.error.connect(self.show_message)
-        self.browser.idle.connect(self._on_browser_idle)
-        # What to select once the lists arrive, and what to do once they are shown.
-        self._want_url: str | None = None
-        self._want_guid: str | None = None
-        self._shown_url: str | None = None
-        self._focus_first_hit = False
-        self._when_shown: list[Callable[[], None]] = []
+        self.chapter_lists = ChapterLists(tasks, network=network, parent=self)
+        self.chapter_lists.gathered.connect(self._on_gathered)
         #: False keeps chapter gathering off the network (JSON files, Range reads of tags).
         self.network = network
         self._playback_unavailable: str | None = None
-        # Podcasts to select when they arrive, and audio files to play once loaded.
-        self._preferred_url: str | None = None
-        self._autoplay: set[Path] = set()
         self._clock = clock
-        self._chapter_lists: dict[str, tuple[Chapter, ...]] = {}
         self._artwork_url: str | None = None
         # Set while a check box click is handled: that click must not also play the chapter.
         self._chapter_ticked = False
@@ -186,27 +166,20 @@ class MainWindow(QMainWindow):
         self.share.message.connect(self.show_message)
 
         self.loader = loader
-        loader.loaded.connect(self._on_loaded)
-        loader.failed.connect(self._on_failed)
-        loader.busy_changed.connect(self._on_busy_changed)
+        self.opener = SourceOpener(self, loader)
 
         self.podcast_model = PodcastListModel(parent=self)
         self.episode_model = EpisodeTableModel(parent=self)
         self.chapter_model = ChapterTableModel(parent=self)
         self.link_model = LinkListModel(parent=self)
         self.search_model = SearchHitModel(parent=self)
-        self.downloads = Downloads(self.tasks, self.downloads_dir, parent=self)
-        self.downloads.progress.connect(self._on_download_progress)
-        self.downloads.finished.connect(self._on_downloaded)
-        self.downloads.deleted.connect(self._on_download_deleted)
+        self.download_actions = actions = DownloadActions(self)
+        self.downloads = Downloads(self.tasks, actions.downloads_dir, parent=self)
+        self.downloads.progress.connect(actions.on_progress)
+        self.downloads.finished.connect(actions.on_finished)
+        self.downloads.deleted.connect(actions.on_deleted)
         self.downloads.error.connect(self.show_message)
         self.subscriptions = Subscriptions(self.tasks, parent=self)
-        self.subscriptions.status_changed.connect(self.podcast_model.set_status)
-        self.subscriptions.progress.connect(self._on_refresh_progress)
-        self.subscriptions.batch_finished.connect(self._on_batch_finished)
-        self.subscriptions.removed.connect(self._on_unsubscribed)
-        self.subscriptions.seen.connect(self._reload_episodes)
-        self.subscriptions.error.connect(self.show_message)
 
         self._build_panes()
         self._connect_panes()
@@ -223,15 +196,25 @@ class MainWindow(QMainWindow):
         self.refresh_on_start_action = menus.refresh_on_start_action
         self.search_box, self.toolbar = menus.search_box, menus.toolbar
         self.refresh_bar, self.busy_indicator = menus.refresh_bar, menus.busy_indicator
+        self.browse: Browser = Browser(
+            self.browser,
+            self.podcasts_pane,
+            self.episodes_pane,
+            (self.podcast_model, self.episode_model, self.search_model),
+            self.search_box,
+            playing_guid=lambda: self.session.episode.guid if self.session.episode else None,
+            parent=self,
+        )
+        self.browse.episode_shown.connect(self._show_episode)
+        self.browse.hit_activated.connect(self.open_search_hit)
+        self.browse.prefs_read.connect(self.prefs.remember)
+        self.browse.error.connect(self.show_message)
+        self.feeds: FeedActions = FeedActions(self)
         self._connect_playback()
         self._show_episode(None)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._run_search)
         self.paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, self)
-        self.paste_shortcut.activated.connect(self.paste)
+        self.paste_shortcut.activated.connect(self.feeds.paste)
 
         self.reload_podcasts()
         self.restore_settings()
@@ -268,14 +251,10 @@ class MainWindow(QMainWindow):
 
     def _connect_panes(self) -> None:
         menu = Qt.ContextMenuPolicy.CustomContextMenu
-        self.podcast_view.selectionModel().currentChanged.connect(self._on_podcast_changed)
         self.podcast_view.setContextMenuPolicy(menu)
         self.podcast_view.customContextMenuRequested.connect(self._podcast_menu)
-        self.episode_view.selectionModel().currentChanged.connect(self._on_episode_changed)
         self.episode_view.setContextMenuPolicy(menu)
         self.episode_view.customContextMenuRequested.connect(self._episode_menu)
-        self.search_view.activated.connect(self._on_search_activated)
-        self.search_view.doubleClicked.connect(self._on_search_activated)
         # A click plays (a list of jump points, not documents); Enter and double-click arrive
         # as ``activated`` too, so a repeat of the same row straight after is dropped.
         self._last_chapter_request: tuple[int, float] = (-1, 0.0)
@@ -288,8 +267,8 @@ class MainWindow(QMainWindow):
         self.notes_pane.images_allowed.connect(self._allow_images)
         self.link_view.activated.connect(self._on_link_activated)
         self.play_episode_button.clicked.connect(self.play_selected_episode)
-        self.download_button.clicked.connect(self.download_selected)
-        self.cancel_download_button.clicked.connect(self.cancel_selected_download)
+        self.download_button.clicked.connect(self.download_actions.download_selected)
+        self.cancel_download_button.clicked.connect(self.download_actions.cancel_selected_download)
         self.source_combo.activated.connect(self._on_source_chosen)
         self.prefs_button.clicked.connect(self.dialogs.edit_podcast_prefs)
 
@@ -353,165 +332,104 @@ class MainWindow(QMainWindow):
 
     # --- public API ---------------------------------------------------------------------
 
-    def open_sources(
-        self, sources: Sequence[str], kinds: frozenset[EntryKind] | None = None
-    ) -> None:
-        """Open what the desktop hands over (arguments, a drop, a paste, MPRIS): subscribe to
-        feeds, play audio (files and URLs), add documents, import OPML. ``kinds`` limits what
-        is opened; anything else is refused with a message."""
-        documents: list[Path] = []
-        for source in sources:
-            entry = classify_entry(source)
-            if kinds is not None and entry.kind not in kinds | {EntryKind.REFUSED}:
-                shown = shorten(entry.target, 60)
-                entry = Entry(
-                    EntryKind.REFUSED,
-                    entry.target,
-                    f"Not opened: only web addresses and audio files are opened this way ({shown})",
-                )
-            if entry.kind is EntryKind.FEED:
-                self.subscribe(entry.target)
-            elif entry.kind is EntryKind.AUDIO_URL:
-                self.open_url(entry.target)
-            elif entry.kind is EntryKind.AUDIO_FILE:
-                self.open_audio_file(entry.path)
-            elif entry.kind is EntryKind.OPML:
-                self.import_opml(entry.path)
-            elif entry.kind is EntryKind.DOCUMENT:
-                documents.append(entry.path)
-            else:
-                self.show_message(entry.message)
-        self.load_sources(documents)
-
-    def load_sources(self, paths: Sequence[Path]) -> None:
-        """Parse each path and store it in the library on a worker; results arrive as
-        ``podcast_loaded``/``load_failed``. OPML files subscribe to what they list."""
-        for path in paths:
-            if path.suffix.lower() in OPML_SUFFIXES:
-                self.import_opml(path)
-                continue
-            self.statusBar().showMessage(f"Loading {path.name}…")
-            self.loader.load(path, self._storing(self.loader.load_function))
-
-    def _storing(self, function: Callable[[Path], Podcast]) -> Callable[[Path], Podcast]:
-        """``function`` followed by storing its podcast, both on the worker."""
-        library_path = self.library.path
-
-        def load_and_store(path: Path) -> Podcast:
-            podcast = function(path)
-            library = thread_library(library_path)
-            library.add_podcast(podcast)
-            if library.setting(seen_key(podcast.url)) is None:
-                library.set_setting(seen_key(podcast.url), time.time())
-            return podcast
-
-        return load_and_store
-
-    def load_demo(self, notes: Path, audio: Path) -> None:
-        """Add the bundled demo episode (``notes`` playing ``audio``) and select it when it
-        arrives, whatever else loads meanwhile."""
-        from podplayer.ui.loader import load_demo
-
-        self._preferred_url = notes.resolve().as_uri()
-        self.statusBar().showMessage("Loading the demo episode…")
-        self.loader.load(notes, self._storing(lambda path: load_demo(path, audio)))
-
-    def add_podcast(self, podcast: Podcast, select: bool = True) -> None:
-        """Store ``podcast`` (replacing one with the same URL) on a worker and select it if
-        ``select``; ``podcast_loaded`` follows once it is shown. Play state and audio located
-        earlier for its episodes are kept."""
-
-        def store(library: Library, _report: object) -> Podcast:
-            library.add_podcast(podcast)
-            if library.setting(seen_key(podcast.url)) is None:
-                library.set_setting(seen_key(podcast.url), time.time())
-            return podcast
-
-        def stored(_result: object) -> None:
-            self._show_stored(podcast.url, select)
-            self.after_shown(lambda: self.podcast_loaded.emit(podcast))
-
-        self.tasks.run(store, stored, self.show_message)
-
-    def _show_stored(self, url: str, select: bool) -> None:
-        current = self.current_podcast()
-        episode = self.current_episode()
-        if select or (current is None and self._want_url is None):
-            self.reload_podcasts(select=url)
-        elif current is not None and current.url == url and episode is not None:
-            self.reload_podcasts(select=url, keep=episode.guid)
-        else:
-            self.reload_podcasts()
-
     def reload_podcasts(self, select: str | None = None, keep: str | None = None) -> None:
-        """Read the podcast list from the library again (on a worker), then select ``select``
-        (default: the selected podcast) and its episode ``keep`` (default: the selected one)."""
-        current, episode = self.current_podcast(), self.current_episode()
-        if select is None and current is not None:
-            select, keep = current.url, keep or (episode.guid if episode else None)
-        if select is not None:
-            self._want_url, self._want_guid = select, keep
-        # else: a selection asked for by a reload still on its way stays wanted
-        self.browser.load_podcasts()
+        """Read the podcast list again (on a worker), then select ``select`` (default: the
+        selected podcast) and its episode ``keep`` (default: the selected one)."""
+        self.browse.reload_podcasts(select, keep)
 
     def after_shown(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the lists being read are shown (at once when none is)."""
-        if self.browser.busy:
-            self._when_shown.append(callback)
-        else:
-            callback()
-
-    @Slot()
-    def _on_browser_idle(self) -> None:
-        callbacks, self._when_shown = self._when_shown, []
-        for callback in callbacks:
-            callback()
-
-    @Slot(object, object)
-    def _on_podcasts_loaded(self, podcasts: list[Podcast], statuses: dict[str, str | None]) -> None:
-        want, keep = self._want_url, self._want_guid
-        self._want_url = None
-        # The reset must not pass for a change of podcast (the shown list stays until the
-        # new one arrives).
-        selection = self.podcast_view.selectionModel()
-        selection.blockSignals(True)
-        self.podcast_model.set_items(podcasts)
-        selection.blockSignals(False)
-        for podcast in podcasts:
-            if self.podcast_model.status(podcast.url) is None:
-                self.podcast_model.set_status(podcast.url, statuses.get(podcast.url))
-        self.podcast_stack.set_empty(not podcasts)
-        if want is not None and self.podcast_model.row_of(want) >= 0:
-            self._want_guid = keep
-            self.select_podcast(want)
-        elif podcasts:
-            self.select_podcast(podcasts[0].url)
-        else:
-            self._on_podcast_changed(QModelIndex(), QModelIndex())
+        self.browse.after_shown(callback)
 
     def select_podcast(self, url: str) -> bool:
         """Select the podcast at ``url`` (its episodes are shown); False when not listed."""
-        row = self.podcast_model.row_of(url)
-        if row < 0:
-            return False
-        index = self.podcast_model.index(row, 0)
-        if self.podcast_view.currentIndex() == index:
-            self._on_podcast_changed(index, index)
-        else:
-            self._select_row(self.podcast_view, index)
-        return True
+        return self.browse.select_podcast(url)
 
     def select_episode(self, guid: str) -> bool:
-        """Select the shown podcast's episode ``guid`` (once its episodes are read); False
-        when it is not listed."""
-        if self.browser.busy:
-            self._want_guid = guid
-            return True
-        row = self.episode_model.row_of(guid)
-        if row < 0:
-            return False
-        self._select_row(self.episode_view, self.episode_model.index(row, 1))
-        return True
+        """Select the shown podcast's episode ``guid``; False when it is not listed."""
+        return self.browse.select_episode(guid)
+
+    def current_podcast(self) -> Podcast | None:
+        """The selected podcast with the episodes listed for it."""
+        return self.browse.current_podcast()
+
+    def current_episode(self) -> Episode | None:
+        return self.browse.current_episode()
+
+    def feed_urls(self) -> list[str]:
+        """The subscribed podcasts that come from the web (they can be refreshed)."""
+        return self.browse.feed_urls()
+
+    def _reload_episodes(self, url: str, keep: str | None = None) -> None:
+        self.browse.reload_episodes(url, keep)
+
+    def _podcast_title(self, url: str) -> str:
+        return self.browse.podcast_title(url)
+
+    def open_sources(
+        self, sources: Sequence[str], kinds: frozenset[EntryKind] | None = None
+    ) -> None:
+        """Open what the desktop hands over (see ``SourceOpener.open_sources``)."""
+        self.opener.open_sources(sources, kinds)
+
+    def load_sources(self, paths: Sequence[Path]) -> None:
+        """Parse each path and store it on a worker (``podcast_loaded``/``load_failed``)."""
+        self.opener.load_sources(paths)
+
+    def load_demo(self, notes: Path, audio: Path) -> None:
+        self.opener.load_demo(notes, audio)
+
+    def add_podcast(self, podcast: Podcast, select: bool = True) -> None:
+        """Store ``podcast`` on a worker and show it (``podcast_loaded`` follows)."""
+        self.opener.add_podcast(podcast, select)
+
+    def open_audio_file(self, path: Path) -> None:
+        self.opener.open_audio_file(path)
+
+    def open_url(self, url: str) -> bool:
+        return self.opener.open_url(url)
+
+    def add_audio_files(self, paths: Sequence[Path]) -> None:
+        self.opener.add_audio_files(paths)
+
+    def subscribe(self, url: str) -> bool:
+        """Subscribe to the feed at ``url`` in the background (see ``FeedActions``)."""
+        return self.feeds.subscribe(url)
+
+    def refresh_all(self) -> None:
+        self.feeds.refresh_all()
+
+    def refresh_feeds(self, urls: Sequence[str]) -> None:
+        """Fetch and store each feed on the worker pool; ``refresh_finished`` at the end."""
+        self.feeds.refresh_feeds(urls)
+
+    def import_opml(self, path: Path) -> int:
+        return self.feeds.import_opml(path)
+
+    def export_opml(self, path: Path) -> bool:
+        return self.feeds.export_opml(path)
+
+    def mark_selected_seen(self) -> None:
+        self.feeds.mark_selected_seen()
+
+    def downloads_dir(self) -> Path:
+        return self.download_actions.downloads_dir()
+
+    def download(self, podcast: Podcast, episode: Episode) -> bool:
+        """Download the episode's audio in the background (``download_finished`` follows)."""
+        return self.download_actions.download(podcast, episode)
+
+    def download_selected(self) -> None:
+        self.download_actions.download_selected()
+
+    def cancel_download(self, guid: str) -> None:
+        self.downloads.cancel(guid)
+
+    def delete_download(self, episode: Episode) -> None:
+        self.download_actions.delete_download(episode)
+
+    def _show_download(self, episode: Episode | None) -> None:
+        self.download_actions.show_download(episode)
 
     def set_playback_unavailable(self, reason: str) -> None:
         """Browse-only mode: the transport bar is disabled and ``reason`` is shown."""
@@ -588,36 +506,6 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    def open_audio_file(self, path: Path) -> None:
-        """Add an audio file as an episode (with its tag chapters) and play it once loaded."""
-        self._autoplay.add(path)
-        self.statusBar().showMessage(f"Opening {path.name}…")
-        self.loader.load(path, self._storing(load_audio_file))
-
-    def open_url(self, url: str) -> bool:
-        """Play audio from an http(s) ``url``; anything else is refused with a message."""
-        url = url.strip()
-        if not is_web_url(url):
-            self.show_message(refused_url_message(url))
-            return False
-        parts = urlsplit(url)
-        name = unquote(Path(parts.path).name) or parts.netloc
-        episode = Episode(guid=url, number=None, title=name, audio_url=url)
-        podcast = Podcast(url=url, title=parts.netloc, episodes=(episode,))
-        self.add_podcast(podcast)
-        return self.playback.play(podcast, episode, at_ms=0)
-
-    def current_podcast(self) -> Podcast | None:
-        """The selected podcast with the episodes listed for it."""
-        obj = self.podcast_view.currentIndex().data(Role.OBJECT)
-        if not isinstance(obj, Podcast):
-            return None
-        return replace(obj, episodes=self.episode_model.items())
-
-    def current_episode(self) -> Episode | None:
-        obj = self.episode_view.currentIndex().data(Role.OBJECT)
-        return obj if isinstance(obj, Episode) else None
-
     def show_message(self, text: str, kind: str = "error") -> None:
         """A non-modal message above the lists; ``kind`` is "error" or "info"."""
         self.message_bar.show_message(text, kind)
@@ -638,186 +526,9 @@ class MainWindow(QMainWindow):
 
     # --- subscriptions ------------------------------------------------------------------
 
-    def subscribe(self, url: str) -> bool:
-        """Subscribe to the feed at ``url`` in the background; False (and a message) for an
-        address that is not http(s). The podcast is selected when it arrives."""
-        url = url.strip()
-        if not is_web_url(url):
-            self.show_message(refused_url_message(url))
-            return False
-        if self.podcast_model.row_of(url) >= 0:
-            self.select_podcast(url)
-            self.refresh_feeds([url])
-            return True
-        self._preferred_url = url
-        self.subscriptions.subscribe([url])
-        return True
-
-    @Slot()
-    def paste(self) -> None:
-        """Ctrl+V outside a text field: subscribe to a pasted feed address (or play audio)."""
-        text = QGuiApplication.clipboard().text().strip()
-        if not text:
-            return
-        if len(text.split()) == 1 and classify_entry(text).kind in (
-            EntryKind.FEED,
-            EntryKind.AUDIO_URL,
-        ):
-            self.open_sources([text])
-        else:
-            self.show_message("Paste a feed address (http or https) to subscribe to it", "info")
-
-    def feed_urls(self) -> list[str]:
-        """The subscribed podcasts that come from the web (they can be refreshed)."""
-        return [p.url for p in self.podcast_model.items() if is_web_url(p.url)]
-
-    @Slot()
-    def refresh_all(self) -> None:
-        urls = self.feed_urls()
-        if not urls:
-            self.statusBar().showMessage("No podcast feeds to refresh", 5000)
-            return
-        self.refresh_feeds(urls)
-
-    @Slot()
-    def refresh_selected(self) -> None:
-        podcast = self.current_podcast()
-        if podcast is None or not is_web_url(podcast.url):
-            self.show_message(
-                "Only podcasts subscribed by their feed address can be refreshed", "info"
-            )
-            return
-        self.refresh_feeds([podcast.url])
-
-    def refresh_feeds(self, urls: Sequence[str]) -> None:
-        """Fetch and store each feed on the worker pool (several at once); a progress bar counts
-        them and one summary message lists the failures at the end (``refresh_finished``)."""
-        self.subscriptions.refresh(urls)
-
-    @Slot(int, int)
-    def _on_refresh_progress(self, done: int, total: int) -> None:
-        self.refresh_bar.setRange(0, total)
-        self.refresh_bar.setValue(done)
-        self.refresh_bar.setVisible(done < total)
-        self.refresh_all_action.setEnabled(done >= total)
-
-    @Slot(object)
-    def _on_batch_finished(self, results: list[RefreshResult]) -> None:
-        preferred = self._preferred_url
-        select = preferred if any(r.url == preferred and r.ok for r in results) else None
-        if select is not None:
-            self._preferred_url = None
-        self.reload_podcasts(select=select)
-        text, kind = summary(results, self._podcast_title)
-        if kind == "error":
-            self.show_message(text)
-        else:
-            self.statusBar().showMessage(text, 8000)
-        self.after_shown(lambda: self.refresh_finished.emit(results))
-
-    def _podcast_title(self, url: str) -> str:
-        row = self.podcast_model.row_of(url)
-        podcast = self.podcast_model.item(row) if row >= 0 else None
-        return podcast.title if podcast is not None else ""
-
-    @Slot(str)
-    def _on_unsubscribed(self, url: str) -> None:
-        self.podcast_model.set_status(url, None)
-        if self._shown_url == url:
-            self.podcast_view.setCurrentIndex(QModelIndex())
-        self.reload_podcasts(select=None if self._shown_url == url else self._shown_url)
-
-    @Slot()
-    def mark_selected_seen(self) -> None:
-        podcast = self.current_podcast()
-        if podcast is not None:
-            self.subscriptions.mark_seen(podcast.url)
-
-    def add_audio_files(self, paths: Sequence[Path]) -> None:
-        """Add local audio files to the library (each with its tag chapters), not playing."""
-        for path in paths:
-            self.statusBar().showMessage(f"Adding {path.name}…")
-            self.loader.load(path, self._storing(load_audio_file))
-
     # --- OPML ---------------------------------------------------------------------------
 
-    def import_opml(self, path: Path) -> int:
-        """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
-        returns how many are being added."""
-        try:
-            urls = self.subscriptions.import_opml(path, set(self.feed_urls()))
-        except OSError as exc:
-            self.show_message(f"Could not read “{path.name}”: {exc.strerror or exc}")
-            return 0
-        except PodplayerError as exc:
-            self.show_message(str(exc))
-            return 0
-        if not urls:
-            self.show_message(f"“{path.name}” lists no new subscriptions", "info")
-            return 0
-        self.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
-        return len(urls)
-
-    def export_opml(self, path: Path) -> bool:
-        """Write the web subscriptions to ``path`` as OPML 2.0."""
-        feeds = [(p.title, p.url) for p in self.podcast_model.items() if is_web_url(p.url)]
-        try:
-            self.subscriptions.export_opml(path, feeds)
-        except OSError as exc:
-            self.show_message(f"Could not write “{path.name}”: {exc.strerror or exc}")
-            return False
-        self.statusBar().showMessage(f"Exported {len(feeds)} subscriptions to {path}", 8000)
-        return True
-
     # --- search -------------------------------------------------------------------------
-
-    @Slot(str)
-    def on_search_text(self, text: str) -> None:
-        if not text.strip():
-            self._search_timer.stop()
-            self.search_model.set_items(())
-            self.episode_area.setCurrentWidget(self.episode_stack)
-            self._on_podcast_caption()
-            return
-        self._search_timer.start()
-
-    def _on_podcast_caption(self) -> None:
-        count = self.episode_model.rowCount()
-        self.episodes_caption.setText(f"Episodes ({count})" if count else "Episodes")
-
-    @Slot()
-    def _run_search(self) -> None:
-        self.browser.search(self.search_box.text())
-
-    @Slot(str, object)
-    def _on_search_done(self, text: str, hits: list[SearchHit]) -> None:
-        if text != self.search_box.text() or not text.strip():
-            return
-        self.search_model.set_items(hits)
-        self.search_stack.set_empty(not hits, NO_RESULTS)
-        self.episode_area.setCurrentWidget(self.search_stack)
-        count = len(hits)
-        self.episodes_caption.setText(
-            f"Search: the best {count} results"
-            if count >= SEARCH_LIMIT
-            else f"Search: {count} result{'' if count == 1 else 's'}"
-        )
-        if self._focus_first_hit and hits:
-            self._focus_first_hit = False
-            self.search_view.setFocus()
-            self._select_row(self.search_view, self.search_model.index(0, 1))
-
-    @Slot()
-    def on_search_return(self) -> None:
-        self._search_timer.stop()
-        self._focus_first_hit = True
-        self._run_search()
-
-    @Slot(QModelIndex)
-    def _on_search_activated(self, index: QModelIndex) -> None:
-        hit = index.data(Role.OBJECT)
-        if isinstance(hit, SearchHit):
-            self.open_search_hit(hit)
 
     def open_search_hit(self, hit: SearchHit) -> bool:
         """Show the hit's episode; for a chapter hit, play from that chapter."""
@@ -837,43 +548,23 @@ class MainWindow(QMainWindow):
 
     def _gather_chapters(self, episode: Episode) -> None:
         podcast = self.current_podcast()
-        if podcast is None:
-            return
-        url, network = podcast.url, self.network
+        if podcast is not None:
+            self.chapter_lists.gather(podcast.url, episode)
 
-        def job(library: Library, _report: object) -> object:
-            from podplayer.core.chaptersources import gather
-
-            return gather(library, url, episode, network=network)
-
-        self.tasks.run(
-            job,
-            lambda result: self._on_gathered(url, episode, result),
-            lambda message: log.info("Chapter sources of %s: %s", episode.guid, message),
-        )
-
-    def _on_gathered(
-        self,
-        url: str,
-        episode: Episode,
-        result: tuple[dict[str, tuple[Chapter, ...]], list[str]],
-    ) -> None:
-        lists, problems = result
-        for problem in problems:
-            log.info("Chapter sources of %s: %s", episode.guid, problem)
+    @Slot(str, str, object)
+    def _on_gathered(self, url: str, guid: str, sources: list[str]) -> None:
         shown, podcast = self.current_episode(), self.current_podcast()
-        if shown is None or podcast is None or shown.guid != episode.guid or podcast.url != url:
+        if shown is None or podcast is None or shown.guid != guid or podcast.url != url:
             return
-        self._chapter_lists = lists
-        sources = order(lists)
-        self.episode_pane.show_sources(sources, {source: len(lists[source]) for source in sources})
+        lists = self.chapter_lists
+        self.episode_pane.show_sources(sources, {source: lists.count(source) for source in sources})
         if sources:
             self._show_chapter_source(sources[0])
-        self.chapters_gathered.emit(episode.guid)
+        self.chapters_gathered.emit(guid)
 
     def chapter_sources(self) -> list[str]:
         """The sources the shown episode's chapters can come from, best first."""
-        return order(self._chapter_lists)
+        return self.chapter_lists.sources()
 
     def show_chapter_source(self, source: str) -> bool:
         """Show the chapter list from ``source`` (the best one is merged with the others)."""
@@ -892,15 +583,9 @@ class MainWindow(QMainWindow):
 
     def _show_chapter_source(self, source: str) -> None:
         episode = self.current_episode()
-        if episode is None or source not in self._chapter_lists:
+        chapters = self.chapter_lists.chapters(source)
+        if episode is None or chapters is None:
             return
-        sources = order(self._chapter_lists)
-        if sources and source == sources[0]:
-            _, chapters = merge(self._chapter_lists)
-        else:
-            chapters = with_source(
-                tuple(sorted(self._chapter_lists[source], key=lambda c: c.start_ms)), source
-            )
         index = self.source_combo.findData(source)
         if index >= 0 and self.source_combo.currentIndex() != index:
             self.source_combo.setCurrentIndex(index)
@@ -913,72 +598,6 @@ class MainWindow(QMainWindow):
         self._show_current_chapter(scroll=False)
 
     # --- downloads ----------------------------------------------------------------------
-
-    def downloads_dir(self) -> Path:
-        folder = self.library.setting("downloads_dir")
-        return (
-            Path(folder)
-            if isinstance(folder, str) and folder
-            else (self.library.path.parent / "downloads")
-        )
-
-    @Slot()
-    def download_selected(self) -> None:
-        podcast, episode = self.current_podcast(), self.current_episode()
-        if podcast is not None and episode is not None:
-            self.download(podcast, episode)
-
-    def download(self, podcast: Podcast, episode: Episode) -> bool:
-        """Download the episode's audio in the background (resuming a part left earlier);
-        when done the library plays the local copy. False when there is nothing to fetch."""
-        if not self.downloads.start(podcast, episode):
-            return False
-        self._show_download(episode)
-        return True
-
-    def cancel_download(self, guid: str) -> None:
-        self.downloads.cancel(guid)
-
-    def delete_download(self, episode: Episode) -> None:
-        podcast = self._podcast_of(episode)
-        if podcast is not None:
-            self.downloads.delete(podcast.url, episode)
-
-    @Slot()
-    def cancel_selected_download(self) -> None:
-        episode = self.current_episode()
-        if episode is not None:
-            self.cancel_download(episode.guid)
-
-    @Slot(str, object)
-    def _on_download_progress(self, guid: str, _value: object) -> None:
-        shown = self.current_episode()
-        if shown is not None and shown.guid == guid:
-            self._show_download(shown)
-
-    @Slot(str, str, str, str)
-    def _on_downloaded(self, url: str, guid: str, path: str, error: str) -> None:
-        if path:
-            self.statusBar().showMessage(f"Downloaded {Path(path).name}", 8000)
-            self._reload_episodes(url, keep=guid)
-        elif not error:
-            self.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
-        else:
-            self.show_message(f"The download failed: {error}")
-        shown = self.current_episode()
-        if shown is not None and shown.guid == guid:
-            self._show_download(shown)
-        self.download_finished.emit(guid, path)
-
-    @Slot(str, str)
-    def _on_download_deleted(self, url: str, guid: str) -> None:
-        self.statusBar().showMessage("Download deleted; the episode plays from the web", 8000)
-        self._reload_episodes(url, keep=guid)
-
-    def _show_download(self, episode: Episode | None) -> None:
-        active = episode is not None and self.downloads.active(episode.guid)
-        progress = self.downloads.progress_of(episode.guid) if episode else (0, None)
-        self.episode_pane.show_download(episode, active, progress)
 
     # --- play state and settings ----------------------------------------------------------
 
@@ -1163,95 +782,6 @@ class MainWindow(QMainWindow):
 
     # --- reactions ----------------------------------------------------------------------
 
-    @Slot(object, object)
-    def _on_loaded(self, path: Path, podcast: Podcast) -> None:
-        preferred = self._preferred_url
-        # Listed, or stored and on its way to the list.
-        present = preferred is not None and (
-            self.podcast_model.row_of(preferred) >= 0 or preferred == self._want_url
-        )
-        autoplay = path in self._autoplay
-        self._autoplay.discard(path)
-        # A file the listener opened is shown and played, whatever else was selected.
-        self._show_stored(podcast.url, select=autoplay or not present or podcast.url == preferred)
-        if autoplay and podcast.episodes:
-            if preferred is not None and podcast.url != preferred:
-                self._preferred_url = None
-            self.playback.play(podcast, podcast.episodes[0], at_ms=0)
-        count = len(podcast.episodes)
-        log.info("Loaded %s: %d episodes", path, count)
-        self.statusBar().showMessage(
-            f"Loaded {podcast.title or path.name}: {count} episode{'' if count == 1 else 's'}",
-            5000,
-        )
-        self.after_shown(lambda: self.podcast_loaded.emit(podcast))
-
-    @Slot(object, str)
-    def _on_failed(self, path: Path, message: str) -> None:
-        log.warning("Could not load %s: %s", path, message)
-        self._autoplay.discard(path)
-        self.show_message(message)
-        self.load_failed.emit(path, message)
-
-    @Slot(bool)
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.busy_indicator.setVisible(busy)
-        if not busy and self.statusBar().currentMessage().startswith("Loading "):
-            self.statusBar().clearMessage()
-
-    @Slot(QModelIndex, QModelIndex)
-    def _on_podcast_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        podcast = current.data(Role.OBJECT)
-        url = podcast.url if isinstance(podcast, Podcast) else None
-        shown = self.episode_model.items()
-        if url is None or not shown or self._shown_url != url:
-            # Another podcast: its rows must not pass for this one's while they are read.
-            self.episode_model.set_items(())
-            self._show_episode(None)
-        self.browser.load_episodes(url)
-
-    @Slot(object)
-    def _on_episodes_loaded(self, listing: EpisodeList) -> None:
-        podcast = self.podcast_view.currentIndex().data(Role.OBJECT)
-        url = podcast.url if isinstance(podcast, Podcast) else ""
-        if listing.url != url:
-            return
-        if not listing.url:
-            self.episode_model.set_items(())
-            self.episodes_caption.setText("Episodes")
-            self.episode_stack.set_empty(True)
-            self._show_episode(None)
-            return
-        keep, self._want_guid = self._want_guid, None
-        if listing.prefs is not None:
-            self.prefs.remember(url, listing.prefs)
-        shown = self.current_episode()
-        keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
-        self._shown_url = url
-        episodes, new = listing.episodes, listing.new
-        self.episode_model.set_items(episodes, listing.states, new)
-        count = len(episodes)
-        self.episodes_caption.setText(
-            f"Episodes ({count}, {len(new)} new)"
-            if new
-            else f"Episodes ({count})"
-            if count
-            else "Episodes"
-        )
-        playing = self.session.episode
-        self.episode_model.set_current_guid(playing.guid if playing is not None else None)
-        self.episode_stack.set_empty(not episodes)
-        row = self.episode_model.row_of(keep) if keep is not None else -1
-        if episodes:
-            self._select_row(self.episode_view, self.episode_model.index(max(row, 0), 1))
-        else:
-            self._show_episode(None)
-
-    @Slot(QModelIndex, QModelIndex)
-    def _on_episode_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        episode = current.data(Role.OBJECT)
-        self._show_episode(episode if isinstance(episode, Episode) else None)
-
     @Slot(QModelIndex)
     def _on_chapter_activated(self, index: QModelIndex) -> None:
         chapter = index.data(Role.OBJECT)
@@ -1326,17 +856,6 @@ class MainWindow(QMainWindow):
         if shown is not None and playing is not None and shown.guid == playing.guid:
             self.chapter_model.set_duration(duration_ms if duration_ms > 0 else None)
 
-    def _reload_episodes(self, url: str, keep: str | None = None) -> None:
-        """Read the shown podcast's episodes again (after a change), keeping the selection."""
-        podcast = self.current_podcast()
-        if podcast is None or podcast.url != url:
-            return
-        shown = self.current_episode()
-        keep = keep or (shown.guid if shown is not None else None)
-        self.select_podcast(url)
-        if keep is not None:
-            self.select_episode(keep)
-
     # --- drag and drop ------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
@@ -1364,7 +883,7 @@ class MainWindow(QMainWindow):
 
     def _show_episode(self, episode: Episode | None) -> None:
         self._show_audio(episode)
-        self._chapter_lists = {}
+        self.chapter_lists.forget()
         podcast = self.current_podcast()
         prefs = self.podcast_prefs(podcast.url) if podcast is not None else PodcastPrefs()
         self.episode_pane.show_episode(
@@ -1381,9 +900,6 @@ class MainWindow(QMainWindow):
         self.locate_action.setEnabled(episode is not None)
         self.episode_pane.show_audio(episode, playable=self._playback_unavailable is None)
         self._show_download(episode)
-
-    def _select_row(self, view: QAbstractItemView, index: QModelIndex) -> None:
-        select_row(view, index)
 
 
 def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:

@@ -37,6 +37,10 @@ class WindowMenus(QObject):
         self._build_toolbar(window)
         self._build_status_bar(window)
 
+    def _refresh_selected(self) -> None:
+        # The feed actions are made after the menus.
+        self.window.feeds.refresh_selected()
+
     def _build_menus(self, w: MainWindow) -> None:
         file_menu = w.menuBar().addMenu("&File")
         self.subscribe_action = QAction("&Add podcast…", w)
@@ -113,7 +117,7 @@ class WindowMenus(QObject):
         podcast_menu.addAction(self.refresh_all_action)
         self.refresh_one_action = QAction("Refresh &this podcast", w)
         self.refresh_one_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.refresh_one_action.triggered.connect(w.refresh_selected)
+        self.refresh_one_action.triggered.connect(self._refresh_selected)
         podcast_menu.addAction(self.refresh_one_action)
         self.seen_action = QAction("Mark episodes as &seen", w)
         self.seen_action.triggered.connect(w.mark_selected_seen)
@@ -155,8 +159,6 @@ class WindowMenus(QObject):
         self.search_box.setPlaceholderText("Search episodes and chapters  (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(320)
-        self.search_box.textChanged.connect(w.on_search_text)
-        self.search_box.returnPressed.connect(w.on_search_return)
         bar.addWidget(self.search_box)
         find = QShortcut(QKeySequence.StandardKey.Find, w)
         find.activated.connect(self.search_box.setFocus)
