@@ -198,12 +198,16 @@ def trim_url(url: str) -> str:
     if url.endswith("_") and url[-2:-1] in _URL_TRAIL:
         url = url[:-1]  # "https://penname.co/._": Markdown's emphasis closes after the period
     url = url.rstrip(_URL_TRAIL)
-    while url[-1:] in _CLOSERS:
-        closer = url[-1]
-        if url.count(_CLOSERS[closer]) >= url.count(closer):
-            break
-        url = url[:-1].rstrip(_URL_TRAIL)
-    return url
+    unmatched = {
+        closer: url.count(closer) - url.count(opener) for closer, opener in _CLOSERS.items()
+    }
+    end = len(url)
+    while end and url[end - 1] in _CLOSERS and unmatched[url[end - 1]] > 0:
+        unmatched[url[end - 1]] -= 1
+        end -= 1
+        while end and url[end - 1] in _URL_TRAIL:
+            end -= 1
+    return url[:end]
 
 
 def _word_before(text: str, start: int) -> str:
@@ -320,7 +324,7 @@ def scan(text: str) -> tuple[list[TimeSpan], list[UrlSpan]]:
 def find_times(text: str) -> list[TimeSpan]:
     """The times in ``text`` that are places in an episode, in order (see :func:`scan`).
 
-    >>> [t.ms for t in find_times("Intro 0:06, then 1:02:03.5; lunch at 12:30 pm, John 3:16")]
+    >>> [t.ms for t in find_times("Intro 0:06, then 1:02:03.5; lunch at 12:30 pm; John 3:16 says")]
     [6000, 3723500]
     """
     return scan(text)[0]
