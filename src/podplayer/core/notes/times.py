@@ -198,6 +198,8 @@ def trim_url(url: str) -> str:
     if url.endswith("_") and url[-2:-1] in _URL_TRAIL:
         url = url[:-1]  # "https://penname.co/._": Markdown's emphasis closes after the period
     url = url.rstrip(_URL_TRAIL)
+    if url[-1:] not in _CLOSERS:
+        return url
     unmatched = {
         closer: url.count(closer) - url.count(opener) for closer, opener in _CLOSERS.items()
     }
@@ -267,7 +269,8 @@ def _after(text: str, end: int) -> tuple[re.Match[str] | None, int]:
     The end of a range ("00:00-05:12") belongs to the time; the suffix is the one after the
     range ("7:30-9:00 p.m." is a range of clock times).
     """
-    if _plain_word_follows(text[end : end + 3]):
+    nxt = text[end : end + 3]  # _plain_word_follows(), inlined: it runs for every time
+    if nxt[:1] == " " and nxt[1:].lower() not in _SUFFIX_STARTS and nxt[1:2] not in _SUFFIX_LETTERS:
         return None, end
     suffix = _AFTER_TIME.match(text, end)
     if suffix is None or suffix["range"] is None:
