@@ -91,3 +91,20 @@ def test_ten_megabytes_of_notes_are_read_in_part() -> None:
     result = parse_shownotes(notes)
     assert len(result.chapters) <= MAX_CHAPTERS
     assert len(result.links) == 1
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "https://x.org/" + ")" * 100_000,  # unbalanced closers after a URL
+        "@ 1:00 " * 50_000,  # one line of times with no titles
+        "0:00\n\n" * 50_000,  # lone times, each looking for its title
+        "- a\n  - https://x.org/\n" * 20_000,  # bare URLs under title bullets
+        "<" * 100_000 + "https://x.org",
+    ],
+    ids=["closers", "untitled-line", "lone-times", "bullets", "angles"],
+)
+def test_hostile_shapes_are_read_in_linear_time(notes: str) -> None:
+    result = parse_shownotes(notes)
+    assert len(result.chapters) <= MAX_CHAPTERS
+    assert len(seek_links(sanitize_notes(notes).html)) <= 5_000

@@ -211,9 +211,9 @@ class _Lines:
         return start, end
 
     def without_times(self, pos: int) -> str:
-        """The line at ``pos`` without its digits and colons (what stands beside its time)."""
+        """What stands beside the time at ``pos`` on its line (its digits and colons gone)."""
         start, end = self.bounds(self.at(pos).number)
-        return _DIGITS.sub("", self.text[start:end])
+        return _DIGITS.sub("", self.text[max(start, pos - 100) : min(end, pos + 100)])
 
     def number(self, number: int) -> str:
         start, end = self.bounds(number)
@@ -408,8 +408,9 @@ def _fill_lone_times(lines: _Lines, candidates: list[Candidate]) -> None:
         for _ in range(3):
             if number in taken:
                 return ""
-            if lines.number(number).strip():
-                return lines.number(number)
+            line = lines.number(number)[: 2 * MAX_TITLE]
+            if line.strip():
+                return line
             number += step
         return ""
 
@@ -419,8 +420,7 @@ def _fill_lone_times(lines: _Lines, candidates: list[Candidate]) -> None:
         cand = candidates[index]
         above = neighbour(cand.token, -1)
         # "## Libraries and projects" above "Starts at [00:21:40].": the heading names it.
-        says_starts = bool(_bare(lines.without_times(cand.token)))
-        heading = says_starts and _is_heading_line(above)
+        heading = _is_heading_line(above) and bool(_bare(lines.without_times(cand.token)))
         line = above if heading or not follow else neighbour(cand.token, 1)
         candidates[index] = cand._replace(title=clean_title(line))
 

@@ -93,6 +93,10 @@ _TAG_KINDS = (
     | {"a": "a", "li": "item", "td": "cell", "th": "cell"}
     | dict.fromkeys(_PARAGRAPH_TAGS, "paragraph")
     | dict.fromkeys(_LINE_TAGS - {"li"}, "line")
+    # Tags that only separate text, listed so that the common ones need no lower-casing.
+    | dict.fromkeys(
+        ("b", "strong", "em", "i", "u", "span", "small", "sup", "sub", "img", "font"), ""
+    )
 )
 
 
@@ -245,7 +249,9 @@ def _html_to_marked(markup: str) -> Marked:
         elif cdata is not None:
             writer.write(cdata)
         elif name:
-            kind = _TAG_KINDS.get(name) or _TAG_KINDS.get(name.lower(), "")
+            kind = _TAG_KINDS.get(name)
+            if kind is None:
+                kind = _TAG_KINDS.get(name.lower(), "")
             if kind == "skip" and not closing and not attrs.endswith("/"):
                 skip = name.lower()
                 continue
