@@ -112,7 +112,7 @@ def test_the_window_imports_no_parser_or_http_client() -> None:
     code = (
         "import sys; import podplayer.app, podplayer.ui.mainwindow; "
         "print(sorted(m for m in ('httpx', 'podcastparser', 'mutagen', 'defusedxml', "
-        "'podplayer.cli', 'podplayer.core.sources', 'podplayer.core.notes', 'nh3') "
+        "'podplayer.cli', 'podplayer.core.sources', 'podplayer.core.notes.chapters') "
         "if m in sys.modules))"
     )
     done = _run_python(code, QT_QPA_PLATFORM="offscreen")
