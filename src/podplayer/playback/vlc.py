@@ -323,10 +323,13 @@ class VlcPlayer(Player):
             # A file libVLC can't decode "plays" to its end at once, with no length.
             self._fail(f"This file is not audio podplayer can play: “{display_name(self._source)}”")
             return
+        self._seekable = False
         if self._duration:
             self._anchor(self._duration)
-            self.position_changed.emit(self._duration)
+        # ENDED before the last report: a listener can tell it from a report while playing.
         self._set_state(PlayerState.ENDED)
+        if self._duration:
+            self.position_changed.emit(self._duration)
 
     def _on_error(self) -> None:
         self._open_timer.stop()
