@@ -236,6 +236,14 @@ class AmemRecorder:
                 self._stretches.append([])
                 self._cut.append(None)
 
+    def mark(self) -> None:
+        """Start a new stretch here, as a flush would (before a reopen, which has none)."""
+        with self._lock:
+            if self._stretches[-1]:
+                self._cut[-1] = self._clock()
+                self._stretches.append([])
+                self._cut.append(None)
+
     def heard_ms(self) -> float:
         """Recording ms since the last flush (including what is not yet due)."""
         with self._lock:

@@ -259,6 +259,8 @@ class PlaybackSession(QObject):
     def _on_ended(self) -> None:
         duration = self._expected_duration()
         heard = self._heard if self._heard is not None else 0
+        if duration and not self._reached_end and heard >= duration - LISTENED_STEP_MS:
+            self._check_played(duration)  # listening went on right up to the end
         if self._reached_end or not duration or heard >= duration - EARLY_END_MS:
             return
         name = self._episode.title if self._episode else display_name(self._player.source or "")
