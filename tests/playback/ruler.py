@@ -257,11 +257,11 @@ class AmemRecorder:
             for buffers, cut in zip(self._stretches, self._cut, strict=True):
                 heard: array.array[int] = array.array("h")
                 for pts, chunk in buffers:
+                    if cut is not None and pts >= cut:
+                        break
                     keep = len(chunk)
                     if cut is not None:
                         keep = min(keep, round((cut - pts) * self.RATE / 1_000_000))
-                    if keep <= 0:
-                        break
                     heard.extend(chunk[:keep])
                 if len(heard):
                     result.append(heard)

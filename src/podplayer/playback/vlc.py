@@ -563,6 +563,13 @@ class VlcPlayer(Player):
             self._pending_seek = None
             self._anchor(target)
             self.position_changed.emit(target)
+        elif self._state in (PlayerState.OPENING, PlayerState.BUFFERING) and not self._seekable:
+            # Open again with the target as start-time: applying it once playing would let
+            # the first tens of ms at the old start be heard.
+            self._anchor(target)
+            self._pending_seek = None
+            self._open()
+            self.position_changed.emit(target)
         else:
             self._pending_seek = target
             self.position_changed.emit(target)
