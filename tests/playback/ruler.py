@@ -224,8 +224,10 @@ class AmemRecorder:
     def _play(self, data: object, samples: int, count: int, pts: int) -> None:
         chunk = array.array("h")
         chunk.frombytes(self._string_at(samples, count * 2))
+        # A buffer handed over after its due time is heard when it arrives.
+        due = max(pts, self._clock())
         with self._lock:
-            self._stretches[-1].append((pts, chunk))
+            self._stretches[-1].append((due, chunk))
 
     def _flush(self, data: object, pts: int) -> None:
         now = self._clock()
@@ -243,6 +245,15 @@ class AmemRecorder:
                 self._cut[-1] = self._clock()
                 self._stretches.append([])
                 self._cut.append(None)
+
+    def first_due(self) -> int | None:
+        """When the first buffer with sound since the last flush is heard (libVLC's clock,
+        µs), or None."""
+        with self._lock:
+            for due, chunk in self._stretches[-1]:
+                if len(chunk) and max(abs(min(chunk)), abs(max(chunk))) >= _SILENCE_PEAK:
+                    return due
+        return None
 
     def heard_ms(self) -> float:
         """Recording ms since the last flush (including what is not yet due)."""
