@@ -294,3 +294,12 @@ def test_doctests() -> None:
     from podplayer.core import export as module
 
     assert doctest.testmod(module).failed == 0
+
+
+def test_ffmetadata_last_chapter_lasts_to_the_known_duration() -> None:
+    # An end equal to the start (or 0) is no end: the last chapter runs to the duration.
+    chapters = (Chapter(0, "a", end_ms=0), Chapter(5000, "b", end_ms=5000))
+    sections = parse_ffmetadata(to_ffmetadata(chapters, duration_ms=42_000))
+    assert [(s["START"], s["END"]) for s in sections] == [("0", "5000"), ("5000", "42000")]
+    via_export = parse_ffmetadata(export(chapters, "ffmetadata", duration_ms=42_000))
+    assert via_export[-1]["END"] == "42000"

@@ -120,6 +120,39 @@ def http_root(tone_dir: Path) -> Iterator[str]:
     thread.join(5)
 
 
+class _NoRangeHandler(_Handler):
+    """Answers every GET with the whole file (200), as ``python -m http.server`` does."""
+
+    def _serve(self, body: bool) -> None:
+        name = self.path.split("?", 1)[0].lstrip("/")
+        path = self.root / name
+        if "/" in name or not name or not path.is_file():
+            self.send_error(404, "Not Found")
+            return
+        data = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/wav")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
+
+
+@pytest.fixture(scope="session")
+def no_range_root(tone_dir: Path) -> Iterator[str]:
+    """Base URL (ending in /) of a loopback server serving ``tone_dir`` without Range."""
+    handler = type("NoRangeHandler", (_NoRangeHandler,), {"root": tone_dir})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="test-http-plain", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
 @pytest.fixture
 def refused_url() -> str:
     """An address on loopback where nothing listens."""

@@ -224,8 +224,10 @@ class AmemRecorder:
     def _play(self, data: object, samples: int, count: int, pts: int) -> None:
         chunk = array.array("h")
         chunk.frombytes(self._string_at(samples, count * 2))
+        # A buffer handed over after its due time is heard when it arrives.
+        due = max(pts, self._clock())
         with self._lock:
-            self._stretches[-1].append((pts, chunk))
+            self._stretches[-1].append((due, chunk))
 
     def _flush(self, data: object, pts: int) -> None:
         now = self._clock()
@@ -235,6 +237,23 @@ class AmemRecorder:
                 self._cut[-1] = now
                 self._stretches.append([])
                 self._cut.append(None)
+
+    def mark(self) -> None:
+        """Start a new stretch here, as a flush would (before a reopen, which has none)."""
+        with self._lock:
+            if self._stretches[-1]:
+                self._cut[-1] = self._clock()
+                self._stretches.append([])
+                self._cut.append(None)
+
+    def first_due(self) -> int | None:
+        """When the first buffer with sound since the last flush is heard (libVLC's clock,
+        µs), or None."""
+        with self._lock:
+            for due, chunk in self._stretches[-1]:
+                if len(chunk) and max(abs(min(chunk)), abs(max(chunk))) >= _SILENCE_PEAK:
+                    return due
+        return None
 
     def heard_ms(self) -> float:
         """Recording ms since the last flush (including what is not yet due)."""
@@ -249,11 +268,11 @@ class AmemRecorder:
             for buffers, cut in zip(self._stretches, self._cut, strict=True):
                 heard: array.array[int] = array.array("h")
                 for pts, chunk in buffers:
+                    if cut is not None and pts >= cut:
+                        break
                     keep = len(chunk)
                     if cut is not None:
                         keep = min(keep, round((cut - pts) * self.RATE / 1_000_000))
-                    if keep <= 0:
-                        break
                     heard.extend(chunk[:keep])
                 if len(heard):
                     result.append(heard)

@@ -199,3 +199,66 @@ def test_validate_source_normalises(tmp_path: Path) -> None:
     assert validate_source("https://example.org/a.mp3") == "https://example.org/a.mp3"
     with pytest.raises(PlaybackError, match="not a file"):
         validate_source(str(tmp_path))
+
+
+def play_to_end(qtbot: QtBot, player: Player) -> None:
+    """Let the media play out (the null player's clock moves only when told)."""
+    if isinstance(player, NullPlayer):
+        while player.state is PlayerState.PLAYING:
+            player.advance(250)
+    qtbot.waitUntil(lambda: player.state is PlayerState.ENDED, timeout=OPEN_MS)
+
+
+def test_end_of_media(qtbot: QtBot, player: Player, source: str) -> None:
+    reports: list[tuple[object, int]] = []
+    player.load(source)
+    play_until_playing(qtbot, player)
+    duration = player.duration()
+    assert duration is not None
+    player.seek(duration - 600)
+    player.position_changed.connect(lambda ms: reports.append((player.state, ms)))
+    play_to_end(qtbot, player)
+    # ENDED comes before the last report, which is the duration.
+    assert reports[-1] == (PlayerState.ENDED, duration)
+    assert player.position() == duration
+    assert not player.is_seekable()
+
+
+def test_seek_after_the_end_stops_there_and_plays_from_there(
+    qtbot: QtBot, player: Player, source: str
+) -> None:
+    player.load(source)
+    play_until_playing(qtbot, player)
+    player.seek(10**9)  # past the end: clamped to it
+    play_to_end(qtbot, player)
+    player.seek(8_000)
+    assert player.state is PlayerState.STOPPED
+    assert player.position() == 8_000
+    assert not player.is_seekable()
+    play_until_playing(qtbot, player)
+    assert 8_000 <= player.position() < 9_000
+
+
+def test_play_after_the_end_starts_over(qtbot: QtBot, player: Player, source: str) -> None:
+    opened: list[int] = []
+    player.about_to_open.connect(opened.append)
+    player.load(source)
+    play_until_playing(qtbot, player)
+    player.seek(tones.TOTAL_MS - 300)
+    play_to_end(qtbot, player)
+    play_until_playing(qtbot, player)
+    assert opened == [0, 0]
+    assert player.position() < 1000
+
+
+def test_error_then_end_of_another_media(
+    qtbot: QtBot, player: Player, source: str, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(player.error_occurred, timeout=1000):
+        player.load(str(tmp_path / "gone.mp3"))
+    assert player.state is PlayerState.ERROR
+    player.load(source)
+    play_until_playing(qtbot, player)
+    player.seek(tones.TOTAL_MS - 300)
+    play_to_end(qtbot, player)
+    assert player.state is PlayerState.ENDED

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
@@ -123,9 +124,13 @@ def to_ffmetadata(
     lines = [";FFMETADATA1"]
     if title:
         lines.append(f"title={_ffmeta(title)}")
-    for chapter, length in zip(
-        chapters, chapter_lengths(tuple(chapters), duration_ms), strict=True
-    ):
+    # An own end that is not after the start (0, or the start again, as some tag writers
+    # leave it) says nothing: the next start or the duration gives the real length.
+    known = tuple(
+        replace(c, end_ms=None) if c.end_ms is not None and c.end_ms <= c.start_ms else c
+        for c in chapters
+    )
+    for chapter, length in zip(known, chapter_lengths(known, duration_ms), strict=True):
         start = max(0, chapter.start_ms)
         lines += [
             "",

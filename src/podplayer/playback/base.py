@@ -147,7 +147,13 @@ class Player(QObject):
         raise NotImplementedError
 
     def play(self) -> None:
-        """Start or resume playback; from STOPPED/ENDED this opens the media (state OPENING)."""
+        """Start or resume playback; from STOPPED/ENDED this opens the media (state OPENING).
+
+        End of media, the same in every backend: the state becomes ENDED, then
+        ``position_changed`` reports the duration (when known); ``position()`` is the
+        duration and ``is_seekable()`` False. ``seek(ms)`` there makes the state STOPPED at
+        ``ms`` and ``play()`` opens the media there; ``play()`` without a seek starts over.
+        """
         raise NotImplementedError
 
     def pause(self) -> None:

@@ -16,7 +16,7 @@ from typing import TextIO
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from podplayer.core import timecode
-from podplayer.core.model import Chapter
+from podplayer.core.model import Chapter, Episode
 from podplayer.playback.base import (
     PlaybackError,
     PlayerState,
@@ -24,6 +24,7 @@ from podplayer.playback.base import (
     is_url,
     validate_source,
 )
+from podplayer.playback.session import PlaybackSession
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +112,24 @@ def run_play(
         return fail(str(exc), EXIT_UNAVAILABLE)
 
     player.set_rate(speed)
+    # The session holds the one rule for a file that ends far before its length.
+    session = PlaybackSession(player)
+    url = source if is_url(source) else None
+    episode = Episode(
+        source, None, display_name(source), audio_url=url, local_path=None if url else source
+    )
+    session.set_episode(episode, tuple(ordered))
     loop = QEventLoop()
     status = EXIT_OK
+    failed = False
     printed = -2
     stop_at = None if seconds is None else start_ms + round(seconds * 1000)
 
     def finish(code: int) -> None:
-        nonlocal status
-        status = code
+        nonlocal status, failed
+        if not failed:
+            status = code
+            failed = code != EXIT_OK
         loop.quit()
 
     def show_chapter(position: int) -> None:
@@ -149,6 +160,7 @@ def run_play(
             finish(EXIT_OK)
 
     player.error_occurred.connect(on_error)
+    session.ended_early.connect(on_error)
     player.state_changed.connect(on_state)
     timer = QTimer()
     timer.setInterval(_POLL_MS)

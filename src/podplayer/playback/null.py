@@ -112,7 +112,8 @@ class NullPlayer(Player):
         if self._duration is not None:
             target = min(target, self._duration)
         if self._state is PlayerState.ENDED:
-            self._set_state(PlayerState.PAUSED)
+            # As libVLC: the ended media is closed; play() opens it again at the target.
+            self._set_state(PlayerState.STOPPED)
         self._position = target
         self.position_changed.emit(target)
 
@@ -123,8 +124,8 @@ class NullPlayer(Player):
         self._position += round(ms * self._rate)
         if self._duration is not None and self._position >= self._duration:
             self._position = self._duration
-            self.position_changed.emit(self._position)
             self._set_state(PlayerState.ENDED)
+            self.position_changed.emit(self._position)
             return
         self.position_changed.emit(self._position)
 
@@ -158,7 +159,7 @@ class NullPlayer(Player):
         return self._muted
 
     def is_seekable(self) -> bool:
-        return self._state in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.ENDED)
+        return self._state in (PlayerState.PLAYING, PlayerState.PAUSED)
 
     def close(self) -> None:
         self._open_timer.stop()

@@ -13,24 +13,60 @@ from bisect import bisect_right
 from PySide6.QtCore import QObject, Signal
 
 from podplayer.core.model import Chapter, Episode
-from podplayer.playback.base import PlaybackError, Player, PlayerState, validate_source
+from podplayer.core.timecode import format_ms
+from podplayer.playback.base import (
+    PlaybackError,
+    Player,
+    PlayerState,
+    display_name,
+    validate_source,
+)
 
 log = logging.getLogger(__name__)
 
 #: "Previous chapter" more than this far into a chapter goes back to its start.
 RESTART_THRESHOLD_MS = 3000
+#: Listening (playing on, not seeking) into an episode's last this many ms marks it played.
+PLAYED_TAIL_MS = 30_000
+#: Position reports further apart than this (media ms) are a seek, not listening on.
+LISTENED_STEP_MS = 5_000
+#: Media that ends more than this (ms) before its known duration ended early: an error.
+EARLY_END_MS = 30_000
+
+
+def played_from(chapters: tuple[Chapter, ...], duration_ms: int | None) -> int | None:
+    """Where listening must reach (ms) for an episode to count as played: its last 30 s, or
+    its last chapter's own end when that comes earlier; None when neither is known.
+
+    >>> played_from((), 600_000)
+    570000
+    >>> played_from((Chapter(0, "a", end_ms=500_000),), 600_000)
+    500000
+    """
+    marks = []
+    if duration_ms:
+        marks.append(max(0, duration_ms - PLAYED_TAIL_MS))
+    if chapters and chapters[-1].end_ms is not None:
+        marks.append(chapters[-1].end_ms)
+    return min(marks) if marks else None
 
 
 class PlaybackSession(QObject):
     """Binds a Player to the current Episode and its chapters.
 
     Signals: ``episode_changed(object)`` (Episode or None), ``chapters_changed(object)``
-    (tuple of Chapter), ``chapter_changed(int)`` (index into chapters, -1 before the first).
+    (tuple of Chapter), ``chapter_changed(int)`` (index into chapters, -1 before the first),
+    ``played(object)`` (the Episode, once per load, when listening reached its end: see
+    ``played_from``; the one rule for marking an episode played), ``ended_early(str)`` (the
+    media ended far before its known duration, e.g. a damaged file: a message for the
+    listener; the episode is not played).
     """
 
     episode_changed = Signal(object)
     chapters_changed = Signal(object)
     chapter_changed = Signal(int)
+    played = Signal(object)
+    ended_early = Signal(str)
 
     def __init__(self, player: Player, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,8 +77,12 @@ class PlaybackSession(QObject):
         self._current = -1
         self._pending_seek: int | None = None
         self._explicit_start: int | None = None
+        # Listening: the last report while playing, and whether the played mark was reached.
+        self._heard: int | None = None
+        self._reached_end = False
         player.position_changed.connect(self._on_position)
         player.state_changed.connect(self._on_state)
+        player.media_loaded.connect(self._on_media_loaded)
 
     # -- properties ----------------------------------------------------------------------------
 
@@ -188,11 +228,54 @@ class PlaybackSession(QObject):
         if play and player.state is not PlayerState.PLAYING:
             player.play()
 
+    def count_as_heard(self, from_ms: int, to_ms: int) -> None:
+        """The listener's preferences skip from ``from_ms`` to ``to_ms`` (a skipped chapter,
+        the outro): count that as listened to (player's thread)."""
+        if self._heard is not None and abs(self._heard - from_ms) <= LISTENED_STEP_MS:
+            self._heard = to_ms
+            self._check_played(to_ms)
+
+    def _on_media_loaded(self, _source: str) -> None:
+        self._heard = None
+        self._reached_end = False
+
+    def _expected_duration(self) -> int | None:
+        episode = self._episode
+        return (episode.duration_ms if episode else None) or self._player.duration()
+
+    def _check_played(self, position_ms: int) -> None:
+        mark = played_from(self._chapters, self._expected_duration())
+        if not self._reached_end and mark is not None and position_ms >= mark:
+            self._reached_end = True
+            if self._episode is not None:
+                self.played.emit(self._episode)
+
     def _on_state(self, state: object) -> None:
         if state in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.ERROR, PlayerState.ENDED):
             self._pending_seek = None
+        if state is PlayerState.ENDED:
+            self._on_ended()
+
+    def _on_ended(self) -> None:
+        duration = self._expected_duration()
+        heard = self._heard if self._heard is not None else 0
+        if duration and not self._reached_end and heard >= duration - LISTENED_STEP_MS:
+            self._check_played(duration)  # listening went on right up to the end
+        if self._reached_end or not duration or heard >= duration - EARLY_END_MS:
+            return
+        name = self._episode.title if self._episode else display_name(self._player.source or "")
+        message = (
+            f"“{name}” stopped at {format_ms(heard)}, long before its end at"
+            f" {format_ms(duration)}: the file may be damaged or cut short"
+        )
+        log.info("%s", message)
+        self.ended_early.emit(message)
 
     def _on_position(self, position_ms: int) -> None:
+        if self._player.state is PlayerState.PLAYING:
+            last, self._heard = self._heard, position_ms
+            if last is not None and 0 <= position_ms - last <= LISTENED_STEP_MS:
+                self._check_played(position_ms)
         if self._is_loaded():
             self._update_chapter(position_ms)
 

@@ -135,6 +135,7 @@ class ChapterSkipper(QObject):
         finally:
             self._jumping = False
         self._last = target
+        self._session.count_as_heard(position_ms, target)
         self.skipped.emit(position_ms, target)
 
     def _upcoming(self, position_ms: int) -> int | None:

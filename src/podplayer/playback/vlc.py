@@ -148,6 +148,23 @@ def describe_http_failure(url: str, timeout_s: float = _PROBE_TIMEOUT_S) -> str:
     return f"This address does not lead to audio podplayer can play: {url}"
 
 
+def supports_range(url: str, timeout_s: float = _PROBE_TIMEOUT_S) -> bool | None:
+    """Whether the server of ``url`` answers a byte-range request with 206 Partial Content
+    (True), ignores it with 200 (False), or could not be asked (None). Blocking: run it off
+    the GUI thread."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Range": "bytes=0-0"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            status = response.status
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        log.info("range probe of %s failed: %s", url, exc)
+        return None
+    return {206: True, 200: False}.get(status)
+
+
 class VlcPlayer(Player):
     """A Player on libVLC. Create, use and close it on one thread (the GUI thread).
 
@@ -162,6 +179,7 @@ class VlcPlayer(Player):
 
     _vlc_event = Signal(int, int, object)
     _diagnosed = Signal(int, str)
+    _range_probed = Signal(int, object)
 
     def __init__(
         self,
@@ -194,6 +212,10 @@ class VlcPlayer(Player):
         self._volume = 100
         self._muted = False
         self._open_timeout_ms = open_timeout_ms
+        # Bumped on every load; whether the loaded URL's server can seek (None: not known).
+        self._load_generation = 0
+        self._ranges: bool | None = None
+        self._probing = False
 
         self._open_timer = QTimer(self)
         self._open_timer.setSingleShot(True)
@@ -204,6 +226,7 @@ class VlcPlayer(Player):
 
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._diagnosed.connect(self._on_diagnosed, Qt.ConnectionType.QueuedConnection)
+        self._range_probed.connect(self._on_range_probed, Qt.ConnectionType.QueuedConnection)
         if start:
             self.start()
 
@@ -326,10 +349,13 @@ class VlcPlayer(Player):
             # A file libVLC can't decode "plays" to its end at once, with no length.
             self._fail(f"This file is not audio podplayer can play: “{display_name(self._source)}”")
             return
+        self._seekable = False
         if self._duration:
             self._anchor(self._duration)
-            self.position_changed.emit(self._duration)
+        # ENDED before the last report: a listener can tell it from a report while playing.
         self._set_state(PlayerState.ENDED)
+        if self._duration:
+            self.position_changed.emit(self._duration)
 
     def _on_error(self) -> None:
         self._open_timer.stop()
@@ -345,6 +371,28 @@ class VlcPlayer(Player):
             ).start()
             return
         self._fail(f"This file is not audio podplayer can play: “{display_name(source)}”")
+
+    def _probe_ranges(self) -> None:
+        """Ask, off this thread, whether the loaded URL's server can seek: libVLC seeks
+        without Range support badly (a WAV jumps to its end, an MKA stays where it was)."""
+        source = self._source
+        if self._probing or self._ranges is not None or source is None or not is_url(source):
+            return
+        self._probing = True
+        generation = self._load_generation
+        threading.Thread(
+            target=lambda: self._range_probed.emit(generation, supports_range(source)),
+            name="podplayer-range-probe",
+            daemon=True,
+        ).start()
+
+    def _on_range_probed(self, generation: int, ranges: object) -> None:
+        if generation != self._load_generation or self._closed:
+            return
+        self._probing = False
+        self._ranges = ranges if isinstance(ranges, bool) else None
+        if ranges is False:
+            log.info("%s: the server has no Range support; seeks reopen the stream", self._source)
 
     def _on_diagnosed(self, generation: int, message: str) -> None:
         if generation == self._generation and not self._closed:
@@ -422,6 +470,7 @@ class VlcPlayer(Player):
             self._media.release()
         self._media = media
         self._mp.set_media(media)
+        self._probe_ranges()
         self._reached_time = False
         self._anchor(start)
         self._set_state(PlayerState.OPENING)
@@ -445,6 +494,9 @@ class VlcPlayer(Player):
             return
         self._halt()
         self._source = normalised
+        self._load_generation += 1
+        self._ranges = None
+        self._probing = False
         self._duration = None
         self._pending_seek = None
         self._pause_when_open = False
@@ -496,7 +548,14 @@ class VlcPlayer(Player):
         target = max(0, int(ms))
         if self._duration:
             target = min(target, self._duration)
-        if self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and self._seekable:
+        if self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and self._ranges is False:
+            # The server can't seek: open the stream again there (libVLC reads up to it).
+            paused = self._state is PlayerState.PAUSED
+            self._anchor(target)
+            self._open()
+            self._pause_when_open = paused
+            self.position_changed.emit(target)
+        elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and self._seekable:
             self._seek_now(target)
         elif self._state in (PlayerState.STOPPED, PlayerState.ERROR, PlayerState.ENDED):
             # Applied by play() as a start-time option.
@@ -506,6 +565,13 @@ class VlcPlayer(Player):
                 self._set_state(PlayerState.STOPPED)
             self._pending_seek = None
             self._anchor(target)
+            self.position_changed.emit(target)
+        elif self._state in (PlayerState.OPENING, PlayerState.BUFFERING) and not self._seekable:
+            # Open again with the target as start-time: applying it once playing would let
+            # the first tens of ms at the old start be heard.
+            self._anchor(target)
+            self._pending_seek = None
+            self._open()
             self.position_changed.emit(target)
         else:
             self._pending_seek = target

@@ -66,11 +66,16 @@ class PlaybackController(QObject):
         self._request = 0
         # Up next: played in order when the current episode ends.
         self._queue: list[tuple[Podcast, Episode]] = []
+        # The episode whose end the session said was heard (then an end of media is no error).
+        self._heard: tuple[str, str] | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self.save_position)
         self.player.state_changed.connect(self._on_state)
         self.player.position_changed.connect(self._on_position)
+        # The session decides what counts as heard (its last 30 s or last chapter's end).
+        self.session.played.connect(self._on_heard)
+        self.session.ended_early.connect(self.error)
 
     # -- what plays ------------------------------------------------------------------------
 
@@ -408,10 +413,21 @@ class PlaybackController(QObject):
             self.save_position()
         key = self.key()
         if state is PlayerState.ENDED and key is not None:
-            self._position = self._resume_ms = 0
-            self._store(key, None, played=True)
+            # A file that stopped far before its end keeps its place and is not played.
+            if self._resume_ms and self._heard != key:
+                self.save_position()
+            else:
+                self._position = self._resume_ms = 0
+                self._store(key, 0, played=None)
             # After the player's own end-of-media handling (it must not be re-entered).
             QTimer.singleShot(0, self._play_up_next)
+
+    @Slot(object)
+    def _on_heard(self, episode: Episode) -> None:
+        key = self.key()
+        if key is not None and key[1] == episode.guid:
+            self._heard = key
+            self._store(key, None, played=True)
 
     @Slot(int)
     def _on_position(self, position_ms: int) -> None:
