@@ -30,7 +30,10 @@ class Downloads(QObject):
     error = Signal(str)
 
     def __init__(
-        self, tasks: LibraryTasks, folder: Callable[[], Path], parent: QObject | None = None
+        self,
+        tasks: LibraryTasks,
+        folder: Callable[[Library], Path],
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
@@ -55,15 +58,17 @@ class Downloads(QObject):
         url = episode.audio_url
         if not url or not is_web_url(url) or episode.guid in self._running:
             return False
-        from podplayer.core.downloads import download, download_path
-
-        dest = download_path(self._folder(), podcast.title, episode.title, url)
         cancel = threading.Event()
         guid, podcast_url = episode.guid, podcast.url
         self._running[guid] = cancel
         self._progress[guid] = (0, None)
 
+        folder = self._folder
+
         def job(library: Library, report: Callable[[object], None]) -> str:
+            from podplayer.core.downloads import download, download_path
+
+            dest = download_path(folder(library), podcast.title, episode.title, url)
             last = [0.0]
 
             def progress(done: int, total: int | None) -> None:
@@ -95,12 +100,10 @@ class Downloads(QObject):
 
     def delete(self, podcast_url: str, episode: Episode) -> None:
         """Delete the downloaded copy of ``episode``; it plays from the web again."""
-        guid, local = episode.guid, episode.local_path
+        guid = episode.guid
 
         def job(library: Library, _report: object) -> None:
-            library.attach_audio(guid, None, podcast_url=podcast_url)
-            if local:
-                Path(local).unlink(missing_ok=True)
+            library.delete_download(guid, podcast_url=podcast_url)
 
         self.tasks.run(job, lambda _r: self.deleted.emit(podcast_url, guid), self.error.emit)
 
