@@ -227,6 +227,28 @@ def test_an_opml_file_named_xml_is_imported_when_opened(
     assert sorted(p.url for p in rig.window.podcast_model.items()) == sorted(urls)
 
 
+def test_an_imported_feed_that_fails_today_stays_subscribed_and_exported(
+    rig: Rig, server: Loopback, tmp_path: Path, settle: Any
+) -> None:
+    good = server.add("/good.xml", Resource(feed("Good", server.url(""))))
+    bad = server.add("/bad.xml", Resource(b"gone", status=404, content_type="text/plain"))
+    with rig.qtbot.waitSignal(rig.window.refresh_finished, timeout=15_000):
+        rig.window.import_opml(_opml(tmp_path / "subs.opml", [good, bad]))
+    settle(rig.window)
+    assert sorted(p.url for p in rig.window.podcast_model.items()) == sorted([good, bad])
+    assert _podcast_data(rig, bad, Role.FAILING) is not None
+    assert _podcast_data(rig, good, Role.FAILING) is None
+    out = tmp_path / "out.opml"
+    assert rig.window.export_opml(out)
+    assert bad in out.read_text() and good in out.read_text()
+    # Retried at the next refresh: it works now.
+    server.add("/bad.xml", Resource(feed("Back", server.url(""))))
+    rig.refresh()
+    settle(rig.window)
+    assert _podcast_data(rig, bad, Role.FAILING) is None
+    assert _podcast_data(rig, bad, Qt.ItemDataRole.DisplayRole) == "Back"
+
+
 def test_an_opml_file_dropped_on_the_window_is_imported(
     rig: Rig, server: Loopback, tmp_path: Path, settle: Any
 ) -> None:

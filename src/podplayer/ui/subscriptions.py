@@ -3,7 +3,7 @@ end), unsubscribe, mark a podcast's episodes seen, OPML in and out. QtCore only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,14 +20,19 @@ if TYPE_CHECKING:
 OPTIMIZE_AFTER = 10
 
 
-def _refresh_job(url: str, library: Library, _report: object) -> RefreshResult:
+def _refresh_job(url: str, listed: str | None, library: Library, _report: object) -> RefreshResult:
+    """Refresh (or subscribe to) ``url``; ``listed`` is its title in an imported list (the
+    subscription is then kept even when the feed fails today)."""
     # Imported on the worker: the parsers are not needed for the window's first paint.
     from podplayer.core.chaptersources import refresh_with_sources
+    from podplayer.core.refresh import refresh_feed
 
-    return refresh_with_sources(library, url)
+    if listed is None:
+        return refresh_with_sources(library, url)
+    return refresh_feed(library, url, title=listed, keep_failing=True)
 
 
-def _read_opml(path: Path, _library: Library, _report: object) -> list[str]:
+def _read_opml(path: Path, _library: Library, _report: object) -> list[tuple[str, str]]:
     from podplayer.core import opml
 
     try:
@@ -36,7 +41,7 @@ def _read_opml(path: Path, _library: Library, _report: object) -> list[str]:
         from podplayer.core.errors import ParseError
 
         raise ParseError(f"Could not read “{path.name}”: {exc.strerror or exc}") from None
-    return [s.url for s in opml.read_opml(data)]
+    return [(s.url, s.title) for s in opml.read_opml(data)]
 
 
 def summary(results: Sequence[RefreshResult], title_of: Callable[[str], str]) -> tuple[str, str]:
@@ -91,13 +96,14 @@ class Subscriptions(QObject):
     def running(self) -> bool:
         return self._total > 0
 
-    def subscribe(self, urls: Sequence[str]) -> None:
-        """Fetch and store new feeds; they count as seen when they arrive."""
+    def subscribe(self, urls: Sequence[str], listed: Mapping[str, str] | None = None) -> None:
+        """Fetch and store new feeds. Those ``listed`` (URL: title, from an imported list)
+        are subscribed even when they fail today."""
         self._subscribing.update(urls)
         self._removed.difference_update(urls)
-        self.refresh(urls)
+        self.refresh(urls, listed)
 
-    def refresh(self, urls: Sequence[str]) -> None:
+    def refresh(self, urls: Sequence[str], listed: Mapping[str, str] | None = None) -> None:
         """Fetch and store each feed on the worker pool (several at once)."""
         if not self._total:
             self._batch = []
@@ -105,7 +111,7 @@ class Subscriptions(QObject):
             self._total += 1
             self.status_changed.emit(url, "Updating…")
             self.tasks.run(
-                partial(_refresh_job, url),
+                partial(_refresh_job, url, None if listed is None else listed.get(url, "")),
                 partial(self._on_refreshed, url),
                 partial(self._on_failed, url),
             )
@@ -132,12 +138,12 @@ class Subscriptions(QObject):
         """Read the OPML file ``path`` on a worker and subscribe to the feeds it lists that
         are not ``known()`` (``opml_read`` follows; ``error`` for a file that can't be read)."""
 
-        def read(urls: list[str]) -> None:
+        def read(listed: list[tuple[str, str]]) -> None:
             subscribed = known()
-            new = [url for url in dict.fromkeys(urls) if url not in subscribed]
-            if new:
-                self.subscribe(new)
-            self.opml_read.emit(path.name, new)
+            titles = {url: title for url, title in listed if url not in subscribed}
+            if titles:
+                self.subscribe(list(titles), titles)
+            self.opml_read.emit(path.name, list(titles))
 
         self.tasks.run(partial(_read_opml, path), read, self.error.emit)
 
