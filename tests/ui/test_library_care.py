@@ -84,10 +84,23 @@ def test_a_page_with_several_feeds_lets_the_listener_choose(
         return choices[1]
 
     monkeypatch.setattr("podplayer.ui.dialogs.choose_feed", choose)
-    rig.refresh([page], subscribe=True)
+    messages: list[str] = []
+    rig.window.message_bar.show_message = (  # type: ignore[method-assign]
+        lambda text, kind="error": messages.append(text)
+    )
+    batches: list[list[Any]] = []
+    rig.window.refresh_finished.connect(batches.append)
+    rig.window.subscribe(page)
+    rig.qtbot.waitUntil(lambda: len(batches) == 2, timeout=15_000)
+    # The page's batch subscribed nothing and said nothing; the listener was asked after it,
+    # and the chosen feed is subscribed in a batch of its own.
+    assert [[(r.url, r.ok, r.subscribed) for r in b] for b in batches] == [
+        [(page, False, False)],
+        [(opus, True, True)],
+    ]
     assert offered == [(page, ["The Show (MP3)", "The Show (Opus)"])]
-    rig.qtbot.waitUntil(lambda: rig.window.podcast_model.row_of(opus) >= 0, timeout=15_000)
     settle(rig.window)
+    assert messages == []
     assert [p.url for p in rig.window.podcast_model.items()] == [opus]
     assert rig.window.current_podcast().url == opus  # type: ignore[union-attr]
     assert rig.library.podcast(page) is None
@@ -155,6 +168,21 @@ def test_the_menu_deletes_a_download(rig: Rig, server: Loopback, settle: Any) ->
     assert not path.exists() and rig.library.downloads(url) == {}
     menu = rig.window.episode_menu(rig.window.current_episode())  # type: ignore[arg-type]
     assert "&Download" in [a.text() for a in menu.actions()]
+
+
+def test_a_failed_download_is_told_in_words(rig: Rig, server: Loopback, settle: Any) -> None:
+    url = server.add("/a.xml", Resource(feed("Alpha", server.url(""))))
+    server.add("/ep3.mp3", Resource(b"missing", status=404, content_type="text/plain"))
+    rig.refresh([url], subscribe=True)
+    with rig.qtbot.waitSignal(rig.window.download_finished, timeout=10_000) as blocker:
+        rig.window.download_selected()
+    settle(rig.window)
+    assert blocker.args[1] == ""
+    message = rig.message()
+    assert message.startswith("The download failed. The server says there is nothing")
+    assert "downloading again goes on from there" in message
+    assert "http://" not in message and "answered" not in message
+    assert rig.library.downloads(url) == {}
 
 
 @pytest.mark.parametrize("delete", [True, False])

@@ -85,7 +85,7 @@ class DownloadActions(QObject):
         elif not error:
             self.w.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
         else:
-            self.w.show_message(f"The download failed: {error}")
+            self.w.show_message(f"The download failed. {error}")
         shown = self.w.current_episode()
         if shown is not None and shown.guid == guid:
             self.show_download(shown)

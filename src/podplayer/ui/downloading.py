@@ -19,6 +19,28 @@ from podplayer.ui.workers import LibraryTasks
 PROGRESS_INTERVAL_S = 0.1
 
 
+def _in_words(fetch: Callable[[], Path], cancel: threading.Event) -> Path:
+    """``fetch()``, its failure told in a listener's words (worker thread)."""
+    from podplayer.core.downloads import DownloadSpaceError
+    from podplayer.core.errors import FetchError, in_words
+
+    try:
+        return fetch()
+    except DownloadSpaceError as exc:
+        raise DownloadSpaceError(
+            in_words(
+                exc,
+                will="Nothing more was downloaded.",
+                can="Free some space, or choose another folder (Podcasts → Downloads folder…).",
+            )
+        ) from None
+    except FetchError as exc:
+        if cancel.is_set():
+            raise
+        will = "What was downloaded is kept: downloading again goes on from there."
+        raise FetchError(in_words(exc, will=will)) from None
+
+
 class Downloads(QObject):
     """Signals: ``progress(str, object)`` (guid, (done, total or None) bytes);
     ``finished(str, str, str, str)`` (podcast URL, guid, the file or "", the error or "";
@@ -77,7 +99,7 @@ class Downloads(QObject):
                     last[0] = now
                     report((done, total))
 
-            path = download(url, dest, progress=progress, cancel=cancel)
+            path = _in_words(lambda: download(url, dest, progress=progress, cancel=cancel), cancel)
             library.attach_audio(guid, path, podcast_url=podcast_url, kind="download")
             return str(path)
 

@@ -5,10 +5,11 @@ progress bar and one summary, unsubscribe, mark seen, OPML in and out. The work 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Slot
+from PySide6.QtCore import QModelIndex, QObject, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 
 from podplayer.core.fetch import is_web_url
@@ -34,7 +35,10 @@ class FeedActions(QObject):
         subscriptions.removed.connect(self._on_unsubscribed)
         subscriptions.seen.connect(window.browse.reload_episodes)
         subscriptions.error.connect(window.show_message)
-        subscriptions.choices_offered.connect(self._on_choices)
+        # Asked once the batch that found the page has ended (no dialog inside its results).
+        subscriptions.choices_offered.connect(
+            lambda page, choices: QTimer.singleShot(0, partial(self._on_choices, page, choices))
+        )
         subscriptions.opml_read.connect(self._on_opml_read)
 
     def subscribe(self, url: str) -> bool:
@@ -106,7 +110,7 @@ class FeedActions(QObject):
         text, kind = summary(results, self.w.browse.podcast_title)
         if kind == "error":
             self.w.show_message(text)
-        else:
+        elif text:
             self.w.statusBar().showMessage(text, 8000)
         self.w.after_shown(lambda: self.w.refresh_finished.emit(results))
 

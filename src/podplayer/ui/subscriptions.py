@@ -45,7 +45,11 @@ def _read_opml(path: Path, _library: Library, _report: object) -> list[tuple[str
 
 
 def summary(results: Sequence[RefreshResult], title_of: Callable[[str], str]) -> tuple[str, str]:
-    """The one message after a batch, and its kind ("error" when a feed failed, else "info")."""
+    """The one message after a batch, and its kind ("error" when a feed failed, else "info");
+    empty when there is nothing to say (a page whose feeds were offered to choose from)."""
+    results = [r for r in results if r.subscribed or not r.choices]
+    if not results:
+        return "", "info"
     failed = [r for r in results if not r.ok]
     if len(results) == 1 and failed and not failed[0].subscribed:
         return failed[0].error or "Nothing was added.", "error"
