@@ -318,3 +318,85 @@ def test_a_busy_library_is_told_once_in_words(rig: Rig, server: Loopback, settle
     assert "in use by another program" in told[0]
     assert "sqlite" not in told[0].lower() and "locked" not in told[0].lower()
     assert rig.message() == told[0]
+
+
+_READ_ONLY_WINDOW = """
+import json, sys, time
+from pathlib import Path
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+from podplayer.ui.widgets import MessageBar
+
+app = QApplication([])
+shown = []
+original = MessageBar.show_message
+
+
+def record(self, text, kind="error"):
+    shown.append(text)
+    original(self, text, kind)
+
+
+MessageBar.show_message = record
+
+from podplayer.app import build_window
+from podplayer.core import sources
+from podplayer.core.library import Library
+from podplayer.ui.loader import SourceLoader
+
+def wait_for(condition):
+    deadline = time.monotonic() + 30
+    while not condition() and time.monotonic() < deadline:
+        app.processEvents()
+    assert condition()
+
+library = Library(Path(sys.argv[1]))
+window = build_window(SourceLoader(lambda p: sources.load(str(p)), QThreadPool()), library=library)
+window.show()
+wait_for(lambda: window.current_episode() is not None and not window.tasks.busy)
+for episode in window.current_podcast().episodes[:2]:
+    window.mark_played(episode)
+window.set_podcast_prefs(window.current_podcast().url, window.podcast_prefs("x"))
+wait_for(lambda: not window.tasks.busy and not window.browser.busy)
+print(json.dumps({"read_only": library.read_only, "shown": shown}))
+"""
+
+
+def test_a_read_only_library_is_told_once_and_the_window_goes_on(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+
+    from conftest import make_podcast
+    from podplayer.core.library import FILE_NAME, Library
+
+    folder = tmp_path / "ro"
+    with Library(folder / FILE_NAME) as library:
+        library.add_podcast(make_podcast(url="https://example.org/feed.xml"))
+    check = [sys.executable, "-c", _READ_ONLY_WINDOW, str(folder / FILE_NAME)]
+    if os.geteuid() == 0:
+        # Root writes any file whatever its mode: a read-only mount of the folder instead, in
+        # a mount namespace of the child's own.
+        mount = f'mount --bind -o ro {folder} {folder} && exec "$@"'
+        command = ["unshare", "--mount", "sh", "-c", mount, "sh", *check]
+    else:
+        (folder / FILE_NAME).chmod(0o444)
+        folder.chmod(0o555)
+        command = check
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["read_only"]
+    (told,) = answer["shown"]
+    assert "read-only" in told and "not saved" in told
+    assert "sqlite" not in told.lower() and "readonly" not in told.lower()
