@@ -230,6 +230,9 @@ def test_new_counts_come_from_the_library_and_drop_when_played(
     qtbot.waitUntil(lambda: _podcast_data(again, url, Role.NEW_COUNT) == 1, timeout=10_000)
     assert not again.window.episode_model.is_new(newest)
     assert again.library.new_counts() == {url: 1}
+    again.window.mark_selected_seen()
+    qtbot.waitUntil(lambda: _podcast_data(again, url, Role.NEW_COUNT) == 0, timeout=10_000)
+    assert again.library.new_counts() == {}
     again.close()
 
 

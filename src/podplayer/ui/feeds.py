@@ -34,6 +34,7 @@ class FeedActions(QObject):
         subscriptions.batch_finished.connect(self._on_batch_finished)
         subscriptions.removed.connect(self._on_unsubscribed)
         subscriptions.seen.connect(window.browse.reload_episodes)
+        subscriptions.seen.connect(lambda _url: window.browser.load_new_counts())
         subscriptions.error.connect(window.show_message)
         # Asked once the batch that found the page has ended (no dialog inside its results).
         subscriptions.choices_offered.connect(
