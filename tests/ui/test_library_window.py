@@ -129,7 +129,7 @@ def test_refresh_of_several_feeds_with_one_404_gives_one_summary(
     assert "Show2" in messages[0] and "404" in messages[0]
     row = rig.window.podcast_model.row_of(urls[2])
     subtitle = rig.window.podcast_model.index(row, 0).data(Role.SUBTITLE)
-    assert subtitle.startswith("Failed")
+    assert subtitle.startswith("Failing since")
     assert not rig.window.refresh_bar.isVisible()
 
 
@@ -262,7 +262,7 @@ def test_opml_export_and_import(rig: Rig, server: Loopback, tmp_path: Path, qtbo
     assert rig.window.export_opml(out)
     other = Rig(qtbot, tmp_path / "other")
     with qtbot.waitSignal(other.window.refresh_finished, timeout=15_000):
-        assert other.window.import_opml(out) == 2
+        other.window.import_opml(out)
     assert sorted(p.url for p in other.window.podcast_model.items()) == sorted(urls)
     other.close()
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLineEdit
 
 from podplayer.core.fetch import is_web_url
-from podplayer.core.library import SearchHit
+from podplayer.core.library import PlayState, SearchHit
 from podplayer.core.model import Episode, Podcast
 from podplayer.ui.browserpane import NO_RESULTS, EpisodesPane, PodcastsPane
-from podplayer.ui.browsing import SEARCH_LIMIT, EpisodeList, LibraryBrowser
+from podplayer.ui.browsing import SEARCH_LIMIT, EpisodeList, LibraryBrowser, PodcastListing
 from podplayer.ui.models import EpisodeTableModel, PodcastListModel, Role, SearchHitModel
 from podplayer.ui.widgets import select_row
 
@@ -65,6 +65,7 @@ class Browser(QObject):
         self._search_timer.timeout.connect(self._run_search)
         reader.podcasts_loaded.connect(self._on_podcasts_loaded)
         reader.episodes_loaded.connect(self._on_episodes_loaded)
+        reader.new_counts_loaded.connect(self.podcast_model.set_new_counts)
         reader.search_done.connect(self._on_search_done)
         reader.error.connect(self.error)
         reader.idle.connect(self._on_browser_idle)
@@ -108,8 +109,9 @@ class Browser(QObject):
         for callback in callbacks:
             callback()
 
-    @Slot(object, object)
-    def _on_podcasts_loaded(self, podcasts: list[Podcast], statuses: dict[str, str | None]) -> None:
+    @Slot(object)
+    def _on_podcasts_loaded(self, listing: PodcastListing) -> None:
+        podcasts, statuses = listing.podcasts, listing.statuses
         want, keep = self._want_url, self._want_guid
         self._want_url = None
         # The reset must not pass for a change of podcast (the shown list stays until the
@@ -121,6 +123,8 @@ class Browser(QObject):
         for podcast in podcasts:
             if self.podcast_model.status(podcast.url) is None:
                 self.podcast_model.set_status(podcast.url, statuses.get(podcast.url))
+        self.podcast_model.set_failing(listing.failing)
+        self.podcast_model.set_new_counts(listing.new_counts)
         self.podcast_stack.set_empty(not podcasts)
         if want is not None and self.podcast_model.row_of(want) >= 0:
             self._want_guid = keep
@@ -195,7 +199,7 @@ class Browser(QObject):
         keep = keep or (shown.guid if shown is not None and self._shown_url == url else None)
         self._shown_url = url
         episodes, new = listing.episodes, listing.new
-        self.episode_model.set_items(episodes, listing.states, new)
+        self.episode_model.set_items(episodes, listing.states, new, listing.downloads)
         count = len(episodes)
         self.episodes_caption.setText(
             f"Episodes ({count}, {len(new)} new)"
@@ -264,6 +268,17 @@ class Browser(QObject):
         hit = index.data(Role.OBJECT)
         if isinstance(hit, SearchHit):
             self.hit_activated.emit(hit)
+
+    def on_state_saved(self, url: str, guid: str, state: PlayState) -> None:
+        """An episode's play state was stored: show it; a played episode is no longer new, so
+        the podcast's new count is read again."""
+        shown = self.current_podcast()
+        was_new = self.podcast_model.new_count(url) > 0
+        if shown is not None and shown.url == url:
+            was_new = self.episode_model.is_new(guid)
+            self.episode_model.set_state(guid, state)
+        if was_new and (state.played or state.last_played is not None):
+            self.reader.load_new_counts()
 
     def reload_episodes(self, url: str, keep: str | None = None) -> None:
         """Read the shown podcast's episodes again (after a change), keeping the selection."""

@@ -45,6 +45,7 @@ class PodcastsPane(QWidget):
         self.view.setUniformItemSizes(True)
         self.view.setItemDelegate(TwoLineDelegate(self.view))
         self.view.setAccessibleName("Podcasts")
+        model.failing_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.stack = EmptyStateStack(self.view, NO_PODCASTS)
         self.stack.set_empty(True)
         self.setLayout(_column(caption("Podcasts"), self.stack))
@@ -65,7 +66,7 @@ class EpisodesPane(QWidget):
         fit_column(self.episode_view, 0, "000")
         self.episode_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # Not ResizeToContents: that asks all rows for their text (400 of them, 40 ms) on show.
-        fit_column(self.episode_view, 2, "00:00:00 left")
+        fit_column(self.episode_view, 2, "⤓ 00:00:00 left")
         self.episode_view.setAccessibleName("Episodes")
         episodes.current_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume)
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from podplayer.core.errors import LibraryError
 from podplayer.core.fetch import is_web_url
-from podplayer.core.library import Library, PlayState, SearchHit
+from podplayer.core.library import FeedStatus, Library, PlayState, SearchHit
 from podplayer.core.model import Episode, Podcast
 from podplayer.core.skiprules import PodcastPrefs, prefs_key
 from podplayer.ui.workers import LibraryTasks
@@ -25,11 +24,6 @@ log = logging.getLogger(__name__)
 
 #: Search results shown at most.
 SEARCH_LIMIT = 100
-
-
-def seen_key(url: str) -> str:
-    """The setting holding when the listener last caught up with a podcast (Unix s)."""
-    return f"seen {url}"
 
 
 def shorten(text: str, limit: int) -> str:
@@ -46,29 +40,61 @@ class EpisodeList:
     states: dict[str, PlayState] = field(default_factory=dict)
     new: tuple[str, ...] = ()
     prefs: PodcastPrefs | None = None
+    #: The guids of the episodes downloaded, with their files.
+    downloads: dict[str, str] = field(default_factory=dict)
 
 
-def status_text(library: Library, url: str) -> str | None:
-    """ "Updated …" or "Failed: …" for a feed, None for a local source (worker thread)."""
-    if not is_web_url(url):
+@dataclass(frozen=True, slots=True)
+class PodcastListing:
+    """The podcast list as the browser shows it: podcasts by title, the line under each feed's
+    title, the failing feeds ((why, since when) by URL) and the new-episode counts."""
+
+    podcasts: list[Podcast]
+    statuses: dict[str, str | None] = field(default_factory=dict)
+    failing: dict[str, tuple[str, float | None]] = field(default_factory=dict)
+    new_counts: dict[str, int] = field(default_factory=dict)
+
+
+def when_text(seconds: float) -> str:
+    """A moment as the lists show it ("2 Dec 18:04")."""
+    return time.strftime("%-d %b %H:%M", time.localtime(seconds))
+
+
+def status_text(status: FeedStatus | None) -> str | None:
+    """ "Updated …" or "Failing since …" for a feed's status, None when it has none."""
+    if status is None:
         return None
-    try:
-        status = library.feed_status(url)
-    except LibraryError:
-        return None
-    if status.last_error and (status.last_success or 0) <= (status.last_refresh or 0):
-        return f"Failed: {shorten(status.last_error, 60)}"
+    if status.failing:
+        since = status.failing_since or status.last_refresh
+        return f"Failing since {when_text(since)}" if since else "Failing"
     if status.last_success:
-        return f"Updated {time.strftime('%-d %b %H:%M', time.localtime(status.last_success))}"
+        return f"Updated {when_text(status.last_success)}"
     return None
 
 
+def read_listing(library: Library) -> PodcastListing:
+    """The podcast list with each feed's status and new counts (worker thread)."""
+    podcasts = library.podcasts()
+    statuses = library.feed_statuses()
+    return PodcastListing(
+        podcasts,
+        {p.url: status_text(statuses.get(p.url)) for p in podcasts if is_web_url(p.url)},
+        {
+            url: (status.last_error or "", status.failing_since)
+            for url, status in statuses.items()
+            if status.failing
+        },
+        library.new_counts(),
+    )
+
+
 class LibraryBrowser(QObject):
-    """Signals: ``podcasts_loaded(list, dict)`` (Podcasts by title, status text by URL);
+    """Signals: ``podcasts_loaded(PodcastListing)``; ``new_counts_loaded(dict)``;
     ``episodes_loaded(EpisodeList)``; ``search_done(str, list)`` (the text, SearchHits);
     ``idle()`` once no read is pending; ``error(str)``."""
 
-    podcasts_loaded = Signal(object, object)
+    podcasts_loaded = Signal(object)
+    new_counts_loaded = Signal(object)
     episodes_loaded = Signal(object)
     search_done = Signal(str, object)
     idle = Signal()
@@ -85,11 +111,11 @@ class LibraryBrowser(QObject):
         return bool(self._pending)
 
     def load_podcasts(self) -> None:
-        def job(library: Library, _report: object) -> tuple[list[Podcast], dict[str, str | None]]:
-            podcasts = library.podcasts()
-            return podcasts, {p.url: status_text(library, p.url) for p in podcasts}
+        self._run("podcasts", lambda library, _r: read_listing(library), self.podcasts_loaded.emit)
 
-        self._run("podcasts", job, lambda result: self.podcasts_loaded.emit(*result))
+    def load_new_counts(self) -> None:
+        """The new-episode counts per podcast (after an episode was played)."""
+        self._run("counts", lambda library, _r: library.new_counts(), self.new_counts_loaded.emit)
 
     def load_episodes(self, url: str | None) -> None:
         """The episodes of the podcast at ``url`` (None: an empty list, at once)."""
@@ -103,13 +129,10 @@ class LibraryBrowser(QObject):
         def job(library: Library, _report: object) -> EpisodeList:
             episodes = tuple(library.episodes(url))
             states = library.play_states(url)
-            seen = library.setting(seen_key(url))
-            try:
-                new = library.new_episodes(url, float(seen)) if seen is not None else []
-            except (TypeError, ValueError):
-                new = []
+            new = library.new_guids(url)
             prefs = PodcastPrefs.from_json(library.setting(prefs_key(url)))
-            return EpisodeList(url, episodes, states, tuple(new), prefs)
+            downloads = library.downloads(url)
+            return EpisodeList(url, episodes, states, tuple(new), prefs, downloads)
 
         self._run("episodes", job, self.episodes_loaded.emit)
 

@@ -3,18 +3,20 @@ a podcast's settings, About. Each asks, then hands the answer to the window."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from podplayer import APP_NAME, __version__
 from podplayer.core.fetch import is_web_url
 from podplayer.ui.entry import refused_url_message
 
 if TYPE_CHECKING:
+    from podplayer.core.feeds import FeedLink
     from podplayer.ui.mainwindow import MainWindow
 
 SOURCE_FILTER = "Show notes and podcast pages (*.txt *.html *.htm);;All files (*)"
@@ -31,6 +33,44 @@ def audio_suffixes() -> frozenset[str]:
 def _audio_filter() -> str:
     suffixes = " ".join(f"*{suffix}" for suffix in sorted(audio_suffixes()))
     return f"Audio files ({suffixes});;All files (*)"
+
+
+def choose_feed(parent: QWidget, page: str, choices: Sequence[FeedLink]) -> FeedLink | None:
+    """Which of the feeds a web page offers to subscribe to; None when the listener declines."""
+    labels = [
+        f"{link.title or link.url}  ({'Atom' if 'atom' in link.type else 'RSS'})"
+        for link in choices
+    ]
+    label, ok = QInputDialog.getItem(
+        parent,
+        "Choose a feed",
+        f"{page} offers {len(choices)} podcast feeds. Subscribe to:",
+        labels,
+        0,
+        False,
+    )
+    if not ok or label not in labels:
+        return None
+    return choices[labels.index(label)]
+
+
+def ask_delete_downloads(parent: QWidget, title: str, count: int) -> bool | None:
+    """Unsubscribing from a podcast with ``count`` downloaded episodes: True deletes the
+    files, False keeps them, None cancels."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Unsubscribe")
+    box.setText(
+        f"Unsubscribe from “{title}”? Its episodes, play positions and chapter lists are "
+        f"removed from the library. {count} downloaded episode{'' if count == 1 else 's'} "
+        "can be deleted too, or kept on disk."
+    )
+    delete = box.addButton("Unsubscribe and &delete files", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Unsubscribe, &keep files", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return True if clicked is delete else False if clicked is keep else None
 
 
 class WindowDialogs(QObject):
@@ -106,9 +146,19 @@ class WindowDialogs(QObject):
 
     @Slot()
     def unsubscribe_selected(self) -> None:
-        """Forget the selected podcast after asking (downloaded files stay on disk)."""
+        """Forget the selected podcast after asking; when it has downloads, whether to delete
+        the files too."""
         podcast = self.w.current_podcast()
         if podcast is None:
+            return
+        shown = self.w.browse.shown_url == podcast.url
+        count = len(self.w.episode_model.downloads()) if shown else 0
+        if count:
+            delete = ask_delete_downloads(self.w, podcast.title or podcast.url, count)
+            if delete is None:
+                return
+            self.w.subscriptions.unsubscribe(podcast.url, delete_downloads=delete)
+            self.w.statusBar().showMessage(f"Unsubscribed from {podcast.title}", 5000)
             return
         answer = QMessageBox.question(
             self.w,

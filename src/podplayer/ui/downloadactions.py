@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
+from podplayer.core.library import Library
 from podplayer.core.model import Episode, Podcast
 
 if TYPE_CHECKING:
@@ -22,13 +23,14 @@ class DownloadActions(QObject):
         super().__init__(window)
         self.w = window
 
-    def downloads_dir(self) -> Path:
-        folder = self.w.library.setting("downloads_dir")
-        return (
-            Path(folder)
-            if isinstance(folder, str) and folder
-            else (self.w.library.path.parent / "downloads")
-        )
+    def downloads_dir(self, library: Library | None = None) -> Path:
+        """The folder the listener chose, else the data folder's downloads folder (read from
+        ``library``: a worker's connection; the window's own when None)."""
+        from podplayer.core.downloads import downloads_folder
+        from podplayer.core.paths import app_paths
+
+        chosen = (library or self.w.library).setting("downloads_dir")
+        return downloads_folder(chosen if isinstance(chosen, str) else None, app_paths())
 
     @Slot()
     def download_selected(self) -> None:
@@ -53,6 +55,17 @@ class DownloadActions(QObject):
             self.w.downloads.delete(podcast.url, episode)
 
     @Slot()
+    def delete_selected_download(self) -> None:
+        """The Delete key in the episode list: delete the selected episode's download."""
+        episode = self.w.current_episode()
+        if episode is None:
+            return
+        if not self.w.episode_model.is_downloaded(episode.guid):
+            self.w.statusBar().showMessage("This episode has no downloaded file", 5000)
+            return
+        self.delete_download(episode)
+
+    @Slot()
     def cancel_selected_download(self) -> None:
         episode = self.w.current_episode()
         if episode is not None:
@@ -72,7 +85,7 @@ class DownloadActions(QObject):
         elif not error:
             self.w.statusBar().showMessage("Download cancelled; it resumes where it stopped", 8000)
         else:
-            self.w.show_message(f"The download failed: {error}")
+            self.w.show_message(f"The download failed. {error}")
         shown = self.w.current_episode()
         if shown is not None and shown.guid == guid:
             self.show_download(shown)

@@ -19,6 +19,28 @@ from podplayer.ui.workers import LibraryTasks
 PROGRESS_INTERVAL_S = 0.1
 
 
+def _in_words(fetch: Callable[[], Path], cancel: threading.Event) -> Path:
+    """``fetch()``, its failure told in a listener's words (worker thread)."""
+    from podplayer.core.downloads import DownloadSpaceError
+    from podplayer.core.errors import FetchError, in_words
+
+    try:
+        return fetch()
+    except DownloadSpaceError as exc:
+        raise DownloadSpaceError(
+            in_words(
+                exc,
+                will="Nothing more was downloaded.",
+                can="Free some space, or choose another folder (Podcasts → Downloads folder…).",
+            )
+        ) from None
+    except FetchError as exc:
+        if cancel.is_set():
+            raise
+        will = "What was downloaded is kept: downloading again goes on from there."
+        raise FetchError(in_words(exc, will=will)) from None
+
+
 class Downloads(QObject):
     """Signals: ``progress(str, object)`` (guid, (done, total or None) bytes);
     ``finished(str, str, str, str)`` (podcast URL, guid, the file or "", the error or "";
@@ -30,7 +52,10 @@ class Downloads(QObject):
     error = Signal(str)
 
     def __init__(
-        self, tasks: LibraryTasks, folder: Callable[[], Path], parent: QObject | None = None
+        self,
+        tasks: LibraryTasks,
+        folder: Callable[[Library], Path],
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
@@ -55,15 +80,17 @@ class Downloads(QObject):
         url = episode.audio_url
         if not url or not is_web_url(url) or episode.guid in self._running:
             return False
-        from podplayer.core.downloads import download, download_path
-
-        dest = download_path(self._folder(), podcast.title, episode.title, url)
         cancel = threading.Event()
         guid, podcast_url = episode.guid, podcast.url
         self._running[guid] = cancel
         self._progress[guid] = (0, None)
 
+        folder = self._folder
+
         def job(library: Library, report: Callable[[object], None]) -> str:
+            from podplayer.core.downloads import download, download_path
+
+            dest = download_path(folder(library), podcast.title, episode.title, url)
             last = [0.0]
 
             def progress(done: int, total: int | None) -> None:
@@ -72,7 +99,7 @@ class Downloads(QObject):
                     last[0] = now
                     report((done, total))
 
-            path = download(url, dest, progress=progress, cancel=cancel)
+            path = _in_words(lambda: download(url, dest, progress=progress, cancel=cancel), cancel)
             library.attach_audio(guid, path, podcast_url=podcast_url, kind="download")
             return str(path)
 
@@ -95,12 +122,10 @@ class Downloads(QObject):
 
     def delete(self, podcast_url: str, episode: Episode) -> None:
         """Delete the downloaded copy of ``episode``; it plays from the web again."""
-        guid, local = episode.guid, episode.local_path
+        guid = episode.guid
 
         def job(library: Library, _report: object) -> None:
-            library.attach_audio(guid, None, podcast_url=podcast_url)
-            if local:
-                Path(local).unlink(missing_ok=True)
+            library.delete_download(guid, podcast_url=podcast_url)
 
         self.tasks.run(job, lambda _r: self.deleted.emit(podcast_url, guid), self.error.emit)
 

@@ -5,18 +5,19 @@ progress bar and one summary, unsubscribe, mark seen, OPML in and out. The work 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Slot
+from PySide6.QtCore import QModelIndex, QObject, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 
-from podplayer.core.errors import PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.ui.entry import EntryKind, classify_entry, refused_url_message
 from podplayer.ui.subscriptions import summary
 
 if TYPE_CHECKING:
+    from podplayer.core.feeds import FeedLink
     from podplayer.core.refresh import RefreshResult
     from podplayer.ui.mainwindow import MainWindow
 
@@ -33,7 +34,13 @@ class FeedActions(QObject):
         subscriptions.batch_finished.connect(self._on_batch_finished)
         subscriptions.removed.connect(self._on_unsubscribed)
         subscriptions.seen.connect(window.browse.reload_episodes)
+        subscriptions.seen.connect(lambda _url: window.browser.load_new_counts())
         subscriptions.error.connect(window.show_message)
+        # Asked once the batch that found the page has ended (no dialog inside its results).
+        subscriptions.choices_offered.connect(
+            lambda page, choices: QTimer.singleShot(0, partial(self._on_choices, page, choices))
+        )
+        subscriptions.opml_read.connect(self._on_opml_read)
 
     def subscribe(self, url: str) -> bool:
         """Subscribe to the feed at ``url`` in the background; False (and a message) for an
@@ -104,7 +111,7 @@ class FeedActions(QObject):
         text, kind = summary(results, self.w.browse.podcast_title)
         if kind == "error":
             self.w.show_message(text)
-        else:
+        elif text:
             self.w.statusBar().showMessage(text, 8000)
         self.w.after_shown(lambda: self.w.refresh_finished.emit(results))
 
@@ -123,22 +130,29 @@ class FeedActions(QObject):
         if podcast is not None:
             self.w.subscriptions.mark_seen(podcast.url)
 
-    def import_opml(self, path: Path) -> int:
-        """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed;
-        returns how many are being added."""
-        try:
-            urls = self.w.subscriptions.import_opml(path, set(self.w.feed_urls()))
-        except OSError as exc:
-            self.w.show_message(f"Could not read “{path.name}”: {exc.strerror or exc}")
-            return 0
-        except PodplayerError as exc:
-            self.w.show_message(str(exc))
-            return 0
+    def import_opml(self, path: Path) -> None:
+        """Subscribe to every feed listed in the OPML file at ``path`` not yet subscribed (the
+        file is read on a worker; a message says how many are being added)."""
+        self.w.subscriptions.import_opml(path, lambda: set(self.w.feed_urls()))
+
+    @Slot(str, object)
+    def _on_opml_read(self, name: str, urls: list[str]) -> None:
         if not urls:
-            self.w.show_message(f"“{path.name}” lists no new subscriptions", "info")
-            return 0
-        self.w.show_message(f"Subscribing to {len(urls)} podcasts from {path.name}…", "info")
-        return len(urls)
+            self.w.show_message(f"“{name}” lists no new subscriptions", "info")
+        else:
+            self.w.show_message(f"Subscribing to {len(urls)} podcasts from {name}…", "info")
+
+    @Slot(str, object)
+    def _on_choices(self, page: str, choices: tuple[FeedLink, ...]) -> None:
+        """A page offers several feeds: the listener picks one (or none)."""
+        from podplayer.ui import dialogs
+
+        choice = dialogs.choose_feed(self.w, page, choices)
+        if choice is not None:
+            self.w.opener.preferred_url = choice.url
+            self.w.subscriptions.subscribe([choice.url])
+        else:
+            self.w.statusBar().showMessage("No feed chosen: nothing was added", 8000)
 
     def export_opml(self, path: Path) -> bool:
         """Write the web subscriptions to ``path`` as OPML 2.0."""

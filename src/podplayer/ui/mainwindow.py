@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from podplayer import APP_NAME
 from podplayer.core.errors import LibraryError
-from podplayer.core.library import Library, PlayState, SearchHit
+from podplayer.core.library import Library, SearchHit
 from podplayer.core.model import Chapter, Episode, Podcast
 from podplayer.core.skiprules import PodcastPrefs, skipped_starts
 from podplayer.core.timecode import format_ms
@@ -54,7 +54,7 @@ from podplayer.ui.browsing import (
     LibraryBrowser,
 )
 from podplayer.ui.chapterlists import ChapterLists
-from podplayer.ui.dialogs import WindowDialogs, audio_suffixes
+from podplayer.ui.dialogs import WindowDialogs
 from podplayer.ui.downloadactions import DownloadActions
 from podplayer.ui.downloading import Downloads
 from podplayer.ui.entry import EntryKind
@@ -71,7 +71,7 @@ from podplayer.ui.models import (
     Role,
     SearchHitModel,
 )
-from podplayer.ui.opening import SourceOpener
+from podplayer.ui.opening import SourceOpener, dropped_sources
 from podplayer.ui.playing import PlaybackController
 from podplayer.ui.preferences import (
     ListeningRules,
@@ -80,6 +80,7 @@ from podplayer.ui.preferences import (
     save_window_settings,
 )
 from podplayer.ui.sleeptimer import SleepTimer
+from podplayer.ui.storage import StorageNotice
 from podplayer.ui.subscriptions import Subscriptions
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
@@ -93,7 +94,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
-NOTES_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
 
 
 #: Below this the lists and the transport bar no longer have room (logical pixels).
@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self._build_panes()
         self._connect_panes()
         self._build_layout()
+        self.storage = StorageNotice(library, (tasks, reads), self.message_bar.show_message, self)
         self.menus = menus = WindowMenus(self)
         # The actions and bars the window drives, by name (tests reach them here too).
         self.open_action, self.open_audio_action = menus.open_action, menus.open_audio_action
@@ -309,7 +310,7 @@ class MainWindow(QMainWindow):
         self.session.episode_changed.connect(self._on_playing_episode_changed)
         self.playback.error.connect(self.show_message)
         self.playback.no_audio.connect(self._on_no_audio)
-        self.playback.state_saved.connect(self._on_state_saved)
+        self.playback.state_saved.connect(self.browse.on_state_saved)
         self.playback.restored.connect(self.transport.show_position)
         self.transport.error_occurred.connect(self.show_message)
         self.transport.play_requested.connect(self._on_play_requested)
@@ -403,8 +404,8 @@ class MainWindow(QMainWindow):
         """Fetch and store each feed on the worker pool; ``refresh_finished`` at the end."""
         self.feeds.refresh_feeds(urls)
 
-    def import_opml(self, path: Path) -> int:
-        return self.feeds.import_opml(path)
+    def import_opml(self, path: Path) -> None:
+        self.feeds.import_opml(path)
 
     def export_opml(self, path: Path) -> bool:
         return self.feeds.export_opml(path)
@@ -507,7 +508,10 @@ class MainWindow(QMainWindow):
         return True
 
     def show_message(self, text: str, kind: str = "error") -> None:
-        """A non-modal message above the lists; ``kind`` is "error" or "info"."""
+        """A non-modal message above the lists; ``kind`` is "error" or "info". A storage
+        problem already told is not repeated."""
+        if self.storage.already_told(text):
+            return
         self.message_bar.show_message(text, kind)
         self.statusBar().showMessage(text, 10_000)
 
@@ -611,12 +615,6 @@ class MainWindow(QMainWindow):
         podcast = self._podcast_of(episode)
         if podcast is not None:
             self.playback.mark_played(podcast.url, episode.guid, played)
-
-    @Slot(str, str, object)
-    def _on_state_saved(self, url: str, guid: str, state: PlayState) -> None:
-        shown = self.current_podcast()
-        if shown is not None and shown.url == url:
-            self.episode_model.set_state(guid, state)
 
     def set_setting(self, key: str, value: object) -> None:
         try:
@@ -859,7 +857,7 @@ class MainWindow(QMainWindow):
     # --- drag and drop ------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _dropped_sources(event.mimeData().urls()):
+        if dropped_sources(event.mimeData().urls()):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -868,7 +866,7 @@ class MainWindow(QMainWindow):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        sources = _dropped_sources(event.mimeData().urls())
+        sources = dropped_sources(event.mimeData().urls())
         if not sources:
             event.ignore()
             return
@@ -900,19 +898,6 @@ class MainWindow(QMainWindow):
         self.locate_action.setEnabled(episode is not None)
         self.episode_pane.show_audio(episode, playable=self._playback_unavailable is None)
         self._show_download(episode)
-
-
-def _dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
-    """Local files podplayer can open and http(s) addresses, from a drop's URLs."""
-    sources: list[Path | str] = []
-    for url in urls:
-        if url.isLocalFile():
-            path = Path(url.toLocalFile())
-            if path.suffix.lower() in audio_suffixes() | NOTES_SUFFIXES:
-                sources.append(path)
-        elif url.scheme().lower() in ("http", "https"):
-            sources.append(url.toString())
-    return sources
 
 
 def _fetch_image(url: str) -> bytes:

@@ -162,6 +162,10 @@ class WindowMenus(QObject):
         bar.addWidget(self.search_box)
         find = QShortcut(QKeySequence.StandardKey.Find, w)
         find.activated.connect(self.search_box.setFocus)
+        # Delete in the episode list deletes the selected episode's download.
+        self.delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, w.episode_view)
+        self.delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_shortcut.activated.connect(w.download_actions.delete_selected_download)
         w.addToolBar(bar)
         self.toolbar = bar
 
@@ -234,7 +238,7 @@ def episode_menu(w: MainWindow, episode: Episode) -> QMenu:
         menu.addAction("&Cancel download", partial(w.cancel_download, episode.guid))
     elif w.downloads.can_download(episode) and podcast is not None:
         menu.addAction("&Download", partial(w.download, podcast, episode))
-    elif episode.local_path and episode.audio_url:
+    elif w.episode_model.is_downloaded(episode.guid):
         menu.addAction("&Delete download", partial(w.delete_download, episode))
     if w.episode_model.state(episode.guid).played:
         menu.addAction("Mark as &unplayed", partial(w.mark_played, episode, False))

@@ -5,6 +5,7 @@ No I/O and no parsing here: a model is handed its rows and only answers Qt's que
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar, Generic, TypeVar, cast
@@ -43,6 +44,9 @@ class Role(IntEnum):
     NEW = Qt.ItemDataRole.UserRole + 6  # bool: an episode that arrived since the last look
     PLAYED = Qt.ItemDataRole.UserRole + 7  # bool: an episode marked played
     SKIPPED = Qt.ItemDataRole.UserRole + 8  # bool: a chapter playback jumps over
+    FAILING = Qt.ItemDataRole.UserRole + 9  # (why, since or None) of a failing feed, else None
+    NEW_COUNT = Qt.ItemDataRole.UserRole + 10  # int: a podcast's new episodes
+    DOWNLOADED = Qt.ItemDataRole.UserRole + 11  # bool: an episode with a downloaded file
 
 
 def _dim() -> object:
@@ -144,12 +148,34 @@ class _TableModel(_RowsMixin[T], QAbstractTableModel):
 
 
 class PodcastListModel(_ListModel[Podcast]):
-    """Podcasts by title; the subtitle is the feed's status (see ``set_status``) or the episode
-    count, the description the tooltip."""
+    """Podcasts by title; the subtitle is the new-episode count and the feed's status (see
+    ``set_status``) or the episode count, the description the tooltip. A failing feed (see
+    ``set_failing``) carries ``failing_icon`` and says why and since when in its tooltip."""
 
     def __init__(self, rows: Sequence[Podcast] = (), parent: Any = None) -> None:
         super().__init__(rows, parent)
         self._status: dict[str, str] = {}
+        self._failing: dict[str, tuple[str, float | None]] = {}
+        self._new: dict[str, int] = {}
+        #: Shown beside a failing feed's title (a QIcon; the view sets it).
+        self.failing_icon: Any = None
+
+    def set_failing(self, failing: Mapping[str, tuple[str, float | None]]) -> None:
+        """The failing feeds: (why, since when in Unix s or None) by URL."""
+        self._failing = dict(failing)
+        self._changed_all()
+
+    def set_new_counts(self, counts: Mapping[str, int]) -> None:
+        """The number of new episodes by podcast URL."""
+        self._new = dict(counts)
+        self._changed_all()
+
+    def new_count(self, url: str) -> int:
+        return self._new.get(url, 0)
+
+    def _changed_all(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 
     def set_status(self, url: str, text: str | None) -> None:
         """Show ``text`` (e.g. "Updating…", "Failed: 404") under the podcast at ``url``."""
@@ -165,23 +191,44 @@ class PodcastListModel(_ListModel[Podcast]):
         return self._status.get(url)
 
     def _data(self, obj: Podcast, role: int) -> Any:
+        failing = self._failing.get(obj.url)
         if role == Qt.ItemDataRole.DisplayRole:
             return obj.title or "Untitled podcast"
-        count = len(obj.episodes)
-        subtitle = self._status.get(obj.url) or (
-            f"{count} episode" + ("" if count == 1 else "s") if count else ""
-        )
+        if role == Role.FAILING:
+            return failing
+        if role == Role.NEW_COUNT:
+            return self._new.get(obj.url, 0)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.failing_icon if failing is not None else None
+        subtitle = self._subtitle(obj)
         if role == Role.SUBTITLE:
             return subtitle
         if role == Qt.ItemDataRole.ToolTipRole:
+            tip = [subtitle]
+            if failing is not None:
+                tip = [_failing_text(*failing)]
             if obj.description:
-                return f"{subtitle}\n\n{_shorten(obj.description, 400)}"
-            return subtitle
+                tip.append(_shorten(obj.description, 400))
+            return "\n\n".join(part for part in tip if part)
         return None
+
+    def _subtitle(self, obj: Podcast) -> str:
+        count = len(obj.episodes)
+        status = self._status.get(obj.url) or (
+            f"{count} episode" + ("" if count == 1 else "s") if count else ""
+        )
+        new = self._new.get(obj.url, 0)
+        return f"{new} new · {status}" if new and status else f"{new} new" if new else status
 
     def row_of(self, url: str) -> int:
         """The row of the podcast with this ``url``, or -1."""
         return next((i for i, p in enumerate(self._rows) if p.url == url), -1)
+
+
+def _failing_text(why: str, since: float | None) -> str:
+    when = time.strftime("%-d %b %Y %H:%M", time.localtime(since)) if since else ""
+    head = f"The feed has been failing since {when}." if when else "The feed is failing."
+    return f"{head}\n{why}\npodplayer keeps the subscription and tries again at every refresh."
 
 
 class EpisodeTableModel(_TableModel[Episode]):
@@ -199,6 +246,7 @@ class EpisodeTableModel(_TableModel[Episode]):
         self._current_guid: str | None = None
         self._states: Mapping[str, PlayState] = {}
         self._new: frozenset[str] = frozenset()
+        self._downloads: dict[str, str] = {}
         #: Shown beside the playing episode's title (a QIcon; the view sets it).
         self.current_icon: Any = None
 
@@ -207,12 +255,21 @@ class EpisodeTableModel(_TableModel[Episode]):
         rows: Sequence[Episode],
         states: Mapping[str, PlayState] | None = None,
         new: Iterable[str] = (),
+        downloads: Mapping[str, str] | None = None,
     ) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
         self._states = dict(states or {})
         self._new = frozenset(new)
+        self._downloads = dict(downloads or {})
         self.endResetModel()
+
+    def is_downloaded(self, guid: str) -> bool:
+        return guid in self._downloads
+
+    def downloads(self) -> dict[str, str]:
+        """The shown episodes' downloaded files by guid."""
+        return dict(self._downloads)
 
     def set_state(self, guid: str, state: PlayState) -> None:
         """Update one episode's play state (it is no longer new once played)."""
@@ -259,6 +316,9 @@ class EpisodeTableModel(_TableModel[Episode]):
             return new
         if role == Role.PLAYED:
             return state is not None and state.played
+        downloaded = self._downloads.get(obj.guid)
+        if role == Role.DOWNLOADED:
+            return downloaded is not None
         playing = obj.guid == self._current_guid and self._current_guid is not None
         if role == Qt.ItemDataRole.FontRole and (playing or new):
             font = QFont()
@@ -274,7 +334,8 @@ class EpisodeTableModel(_TableModel[Episode]):
                 return f"● {number}" if new else number
             if column == 1:
                 return obj.title
-            return _progress_text(obj, state)
+            progress = _progress_text(obj, state)
+            return f"⤓ {progress}" if downloaded is not None else progress
         if role == Qt.ItemDataRole.ToolTipRole:
             notes = [obj.title]
             if new:
@@ -283,7 +344,9 @@ class EpisodeTableModel(_TableModel[Episode]):
                 notes.append("Played")
             elif state is not None and state.position_ms > 0:
                 notes.append(f"Stopped at {format_ms(state.position_ms)}")
-            if obj.local_path:
+            if downloaded is not None:
+                notes.append(f"Downloaded: {downloaded}")
+            elif obj.local_path:
                 notes.append(f"Local copy: {obj.local_path}")
             return "\n".join(notes)
         return None

@@ -4,18 +4,18 @@ pages parsed and stored on workers, audio added and played, the demo on a first 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QUrl, Slot
 
 from podplayer.core.fetch import is_web_url
 from podplayer.core.library import Library
 from podplayer.core.model import Episode, Podcast
-from podplayer.ui.browsing import seen_key, shorten
+from podplayer.ui.browsing import shorten
 from podplayer.ui.entry import Entry, EntryKind, classify_entry, refused_url_message
 from podplayer.ui.loader import SourceLoader, load_audio_file
 from podplayer.ui.workers import thread_library
@@ -27,6 +27,34 @@ log = logging.getLogger(__name__)
 
 #: Local files named so are subscription lists (imported), not documents.
 OPML_SUFFIXES = frozenset({".opml"})
+#: Local files a drop hands over besides audio (what they hold is read before opening them).
+DOCUMENT_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".xml", ".rss", ".atom"})
+
+
+def dropped_sources(urls: Sequence[QUrl]) -> list[Path | str]:
+    """Local files podplayer can open and http(s) addresses, from a drop's URLs."""
+    from podplayer.ui.dialogs import audio_suffixes
+
+    openable = audio_suffixes() | DOCUMENT_SUFFIXES | OPML_SUFFIXES
+    sources: list[Path | str] = []
+    for url in urls:
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in openable:
+                sources.append(path)
+        elif url.scheme().lower() in ("http", "https"):
+            sources.append(url.toString())
+    return sources
+
+
+def _is_opml(path: Path, _library: Library, _report: object) -> bool:
+    from podplayer.core.errors import PodplayerError
+    from podplayer.core.sources import Kind, classify_path
+
+    try:
+        return classify_path(path) is Kind.OPML
+    except PodplayerError:
+        return False  # the loader tells why it can't be read
 
 
 class SourceOpener(QObject):
@@ -81,6 +109,22 @@ class SourceOpener(QObject):
                 self.w.import_opml(path)
                 continue
             self.w.statusBar().showMessage(f"Loading {path.name}…")
+            self.w.busy_indicator.show()
+            # What the file holds decides (an OPML list named subs.xml is imported).
+            self.w.tasks.run(
+                partial(_is_opml, path),
+                partial(self._open_document, path),
+                partial(self._open_unclassified, path),
+            )
+
+    def _open_unclassified(self, path: Path, _message: str) -> None:
+        self._open_document(path, False)
+
+    def _open_document(self, path: Path, opml: bool) -> None:
+        if opml:
+            self._on_busy_changed(self.loader.busy)
+            self.w.import_opml(path)
+        else:
             self.loader.load(path, self._storing(self.loader.load_function))
 
     def _storing(self, function: Callable[[Path], Podcast]) -> Callable[[Path], Podcast]:
@@ -91,8 +135,6 @@ class SourceOpener(QObject):
             podcast = function(path)
             library = thread_library(library_path)
             library.add_podcast(podcast)
-            if library.setting(seen_key(podcast.url)) is None:
-                library.set_setting(seen_key(podcast.url), time.time())
             return podcast
 
         return load_and_store
@@ -113,8 +155,6 @@ class SourceOpener(QObject):
 
         def store(library: Library, _report: object) -> Podcast:
             library.add_podcast(podcast)
-            if library.setting(seen_key(podcast.url)) is None:
-                library.set_setting(seen_key(podcast.url), time.time())
             return podcast
 
         def stored(_result: object) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from podplayer.core.errors import PodplayerError
+from podplayer.core.errors import LibraryBusyError, LibraryReadOnlyError, PodplayerError
 from podplayer.core.library import Library
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,9 @@ class _Runnable(QRunnable):
         try:
             library = thread_library(tasks.path)
             result = self._job(library, lambda value: _emit(tasks.job_progress, token, value))
+        except (LibraryBusyError, LibraryReadOnlyError) as exc:
+            _emit(tasks.storage_problem, str(exc), isinstance(exc, LibraryBusyError))
+            _emit(tasks.job_failed, token, str(exc))
         except PodplayerError as exc:
             _emit(tasks.job_failed, token, str(exc))
         except Exception as exc:
@@ -80,10 +83,13 @@ def _emit(signal: Any, *args: object) -> None:
 class LibraryTasks(QObject):
     """Runs library jobs on ``pool`` (its own when None), ``max_threads`` at a time.
 
-    ``busy_changed(bool)`` tells when the first job starts and the last one ends.
+    ``busy_changed(bool)`` tells when the first job starts and the last one ends;
+    ``storage_problem(str, bool)`` when a job found the library read-only or busy (the words,
+    True for busy; the job's ``failed`` gets the same text after it).
     """
 
     busy_changed = Signal(bool)
+    storage_problem = Signal(str, bool)
 
     # Emitted on worker threads; the slots run on the GUI thread (queued connections).
     job_done = Signal(int, object)
