@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from httpserver import Loopback, Resource, loopback_server
 from test_library_window import Rig, feed
 
-from podplayer.core.model import Episode
+from podplayer.core.model import Episode, Podcast
 from podplayer.ui.models import Role
 
 PAGE = """<!doctype html><html><head><title>The Show</title>
@@ -370,12 +370,17 @@ def test_a_read_only_library_is_told_once_and_the_window_goes_on(tmp_path: Path)
     import os
     import subprocess
 
-    from conftest import make_podcast
     from podplayer.core.library import FILE_NAME, Library
 
     folder = tmp_path / "ro"
     with Library(folder / FILE_NAME) as library:
-        library.add_podcast(make_podcast(url="https://example.org/feed.xml"))
+        library.add_podcast(
+            Podcast(
+                "https://example.org/feed.xml",
+                "Test Show",
+                episodes=(Episode("ep-1", 1, "One"), Episode("ep-2", 2, "Two")),
+            )
+        )
     check = [sys.executable, "-c", _READ_ONLY_WINDOW, str(folder / FILE_NAME)]
     if os.geteuid() == 0:
         # Root writes any file whatever its mode: a read-only mount of the folder instead, in
