@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -319,6 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; exit status 2 with a one-line message for input that can't be used."""
     args = build_parser().parse_args(argv)
+    # The one line below is the message; what core logs on the way (a parser's traceback, a
+    # skipped list) shows with PODPLAYER_LOG=warning, as in the window.
+    logging.basicConfig(
+        level=os.environ.get("PODPLAYER_LOG", "ERROR").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.func(args))
     except PodplayerError as exc:

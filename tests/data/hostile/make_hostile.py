@@ -199,6 +199,21 @@ def json_long_number(digits: int = 320) -> bytes:
     return b'{"version":"1.2.0","chapters":[{"startTime":' + b"9" * digits + b',"title":"x"}]}'
 
 
+def json_lone_surrogates() -> bytes:
+    """A chapter title and a transcript's speaker and body holding escaped lone surrogates,
+    which no UTF-8 output can write."""
+    return (
+        b'{"version":"1.2.0","chapters":[{"startTime":1,"title":"a\\ud800b"}],'
+        b'"segments":[{"startTime":1,"endTime":2,"speaker":"\\udc00S","body":"a\\ud800b"}]}'
+    )
+
+
+def notes_closing_brackets(count: int = 500_000) -> bytes:
+    """Show notes of one URL ending in ``count`` unbalanced ")": stripping one at a time and
+    counting again each time was quadratic (more than 25 s for 500,000)."""
+    return b"(" * count + b"https://example.com/" + b")" * count
+
+
 def gzip_in_gzip(size: int = 3 * 2**30) -> bytes:
     """``size`` zero bytes compressed twice: about 2.6 kB that becomes 3 GB."""
     inner = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -210,6 +225,7 @@ def gzip_in_gzip(size: int = 3 * 2**30) -> bytes:
 
 SMALL = {
     "json-long-number.json": json_long_number,
+    "json-lone-surrogates.json": json_lone_surrogates,
     "mp4-claimed-counts.m4a": mp4_claimed_counts,
     "mp4-fixed-size-bomb.m4a": mp4_fixed_size_bomb,
 }

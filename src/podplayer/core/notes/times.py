@@ -189,12 +189,18 @@ def trim_url(url: str) -> str:
     if url.endswith("_") and url[-2:-1] in _URL_TRAIL:
         url = url[:-1]  # "https://penname.co/._": Markdown's emphasis closes after the period
     url = url.rstrip(_URL_TRAIL)
-    while url[-1:] in _CLOSERS:
-        closer = url[-1]
-        if url.count(_CLOSERS[closer]) >= url.count(closer):
+    # Counted once and moved by an index: a URL ending in 500,000 ")" stays linear.
+    counts = {mark: url.count(mark) for pair in _CLOSERS.items() for mark in pair}
+    end = len(url)
+    while end and url[end - 1] in _CLOSERS:
+        closer = url[end - 1]
+        if counts[_CLOSERS[closer]] >= counts[closer]:
             break
-        url = url[:-1].rstrip(_URL_TRAIL)
-    return url
+        counts[closer] -= 1
+        end -= 1
+        while end and url[end - 1] in _URL_TRAIL:
+            end -= 1
+    return url[:end]
 
 
 def _word_before(text: str, start: int) -> str:

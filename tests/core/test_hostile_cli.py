@@ -1,0 +1,67 @@
+"""Crafted show notes, JSON and feeds through the real commands end in one line of words.
+
+The inputs are made by tests/data/hostile/make_hostile.py (or committed there when small); the
+readers run in a child process under ``RLIMIT_AS`` (see bounded.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bounded import HOSTILE, run_bounded
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_a_url_ending_in_many_closing_brackets_is_read_in_linear_time() -> None:
+    outcome = run_bounded(
+        """
+        from podplayer.core.notes import parse_shownotes
+        import make_hostile
+        notes = make_hostile.notes_closing_brackets().decode()
+        return [link.url for link in parse_shownotes(notes).links]
+        """
+    )
+    assert outcome == {"value": ["https://example.com/"]}, outcome
+
+
+def test_lone_surrogates_in_json_chapters_and_transcripts_become_writable_text() -> None:
+    outcome = run_bounded(
+        f"""
+        from podplayer.core.chapters.jsonchapters import parse_json_chapters
+        from podplayer.core.transcripts import write_transcript
+        from podplayer.core.transcripts.jsonformat import parse_json_transcript
+        data = open({str(HOSTILE / "json-lone-surrogates.json")!r}, "rb").read()
+        titles = [chapter.title for chapter in parse_json_chapters(data)]
+        transcript = parse_json_transcript(data)
+        for form in ("text", "vtt", "srt", "json"):
+            write_transcript(transcript, form).encode("utf-8")
+        return titles + [transcript.cues[0].speaker, transcript.cues[0].text]
+        """
+    )
+    assert outcome == {"value": ["a\ufffdb", "\ufffdS", "a\ufffdb"]}, outcome
+
+
+def test_a_feed_in_an_unknown_encoding_prints_one_line(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="x-foo"?><rss version="2.0"><channel><title>T</title>'
+        "</channel></rss>"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PODPLAYER_LOG"}
+    done = subprocess.run(
+        [sys.executable, "-m", "podplayer", "parse", "--json", str(feed)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "podplayer: This is not a podcast feed: unknown encoding: x-foo"
+    ]
