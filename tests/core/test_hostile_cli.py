@@ -65,3 +65,59 @@ def test_a_feed_in_an_unknown_encoding_prints_one_line(tmp_path: Path) -> None:
     assert done.stderr.splitlines() == [
         "podplayer: This is not a podcast feed: unknown encoding: x-foo"
     ]
+
+
+#: Words of the libraries underneath, which mean nothing to a listener.
+INTERNAL = ("b'", "unpack", "atom", "MPEG", "Errno", "buffer", "bytes, read", "Error", "sys.")
+
+
+def test_damaged_audio_is_refused_in_the_listeners_words(tmp_path: Path) -> None:
+    outcome = run_bounded(
+        f"""
+        from pathlib import Path
+        from podplayer.core import sources
+        from podplayer.core.errors import PodplayerError
+        import make_hostile
+        said = {{}}
+        for name, data in make_hostile.damaged_audio().items():
+            path = Path({str(tmp_path)!r}) / name
+            path.write_bytes(data)
+            try:
+                said[name] = len(sources.load(str(path)).episodes)
+            except PodplayerError as exc:
+                said[name] = str(exc)
+        return said
+        """
+    )
+    said = outcome["value"]
+    assert len(said) == 21, said
+    for name, message in said.items():
+        assert isinstance(message, int) or not any(word in message for word in INTERNAL), name
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'{"chapters":[{"startTime":' + b"9" * 5000 + b"}]}", "a number too long"),
+        (b'{"chapters":' + b"[" * 100_000, "nests too deeply"),
+        (b'{"chapters":[}', "line 1, column 14"),
+    ],
+    ids=["5000-digits", "100000-deep", "syntax"],
+)
+def test_json_chapters_that_are_not_json_say_why_in_words(data: bytes, reason: str) -> None:
+    outcome = run_bounded(
+        f"""
+        from podplayer.core.chapters.jsonchapters import parse_json_chapters
+        from podplayer.core.transcripts.jsonformat import parse_json_transcript
+        said = []
+        for parse in (parse_json_chapters, parse_json_transcript):
+            try:
+                parse({data!r})
+            except Exception as exc:
+                said.append(f"{{type(exc).__name__}}: {{exc}}")
+        return said
+        """
+    )
+    for message in outcome["value"]:
+        assert message.startswith("ParseError: ") and reason in message, outcome
+        assert "sys." not in message and "unicode" not in message, outcome

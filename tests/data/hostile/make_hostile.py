@@ -8,6 +8,7 @@ function returns bytes and is deterministic.
 from __future__ import annotations
 
 import gzip
+import random
 import struct
 import sys
 import zlib
@@ -189,6 +190,25 @@ def ogg_damaged() -> bytes:
     data = bytearray((HERE.parent / "tags" / "vorbis-comments.ogg").read_bytes())
     data[396] = 20
     return bytes(data)
+
+
+def damaged_audio() -> dict[str, bytes]:
+    """Every audio fixture in tests/data/tags cut to 1% and 10% of its length, and with 20
+    seeded bit flips in its first 4 kB: mutagen's and struct's own messages ("file said 4096
+    bytes, read 310 bytes", "unable to read full header; got b'OggS...'") reached the listener."""
+    rng = random.Random(14)
+    out: dict[str, bytes] = {}
+    for path in sorted((HERE.parent / "tags").glob("*.*")):
+        if path.suffix == ".py":
+            continue
+        data = path.read_bytes()
+        for percent in (1, 10):
+            out[f"cut{percent}-{path.name}"] = data[: max(12, len(data) * percent // 100)]
+        flipped = bytearray(data)
+        for _ in range(20):
+            flipped[rng.randrange(min(len(data), 4096))] ^= 1 << rng.randrange(8)
+        out[f"flipped-{path.name}"] = bytes(flipped)
+    return out
 
 
 # --- JSON, HTTP ------------------------------------------------------------------------------

@@ -43,6 +43,14 @@ def _seconds_to_ms(value: Any) -> int | None:
     return round(value * 1000) if 0 <= value <= _MAX_SECONDS else None
 
 
+def json_problem(exc: ValueError) -> str:
+    """Where a JSON document goes wrong, in words: json's own message for bad syntax ("Expecting
+    ',' delimiter: line 1 column 9"), not the int parser's advice on its digit limit."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return "it holds a number too long to be one"
+
+
 def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
@@ -71,7 +79,7 @@ def parse_json_chapters(data: bytes) -> tuple[Chapter, ...]:
     except RecursionError:
         raise ParseError("This chapters file is not valid JSON: it nests too deeply") from None
     except ValueError as exc:
-        raise ParseError(f"This chapters file is not valid JSON: {exc}") from None
+        raise ParseError(f"This chapters file is not valid JSON: {json_problem(exc)}") from None
     if doc is None or doc in ({}, []):
         return ()
     entries: Any
