@@ -15,7 +15,7 @@ from podplayer.core import export, sources
 from podplayer.core.errors import FetchError, LibraryError, ParseError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Episode, Podcast
-from podplayer.core.paths import app_paths
+from podplayer.core.paths import AppPaths, app_paths
 from podplayer.core.timecode import format_ms, seconds
 from podplayer.core.transcripts.writers import WRITERS
 
@@ -138,7 +138,7 @@ def _cmd_play(args: argparse.Namespace) -> int:
 def _open_library() -> Library:
     from podplayer.core.library import FILE_NAME, open_library
 
-    paths = app_paths().ensure()
+    paths = _folders()
     library, message = open_library(paths.data_dir / FILE_NAME)
     if message:
         print(f"podplayer: {message}", file=sys.stderr)
@@ -216,11 +216,23 @@ def _import_opml(library: Library, path: Path) -> str:
     return f"subscribed to {len(results)} feeds from {path.name}{note}"
 
 
+def _folders() -> AppPaths:
+    """The app's folders, created; LibraryError in words when they can't be."""
+    paths = app_paths()
+    try:
+        return paths.ensure()
+    except OSError as exc:
+        reason = exc.strerror or "it can't be created"
+        raise LibraryError(
+            f"podplayer's folder {exc.filename or paths.data_dir} can't be used: {reason}"
+        ) from None
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from podplayer.desktop.lock import IMPORT, LOCK_NAME, LibraryLock
 
     # One writer per library: the running window (or another import) holds this lock.
-    lock = LibraryLock(app_paths().ensure().data_dir / LOCK_NAME, IMPORT)
+    lock = LibraryLock(_folders().data_dir / LOCK_NAME, IMPORT)
     if not lock.acquire():
         raise LibraryError(lock.busy_message())
     try:

@@ -121,3 +121,22 @@ def test_json_chapters_that_are_not_json_say_why_in_words(data: bytes, reason: s
     for message in outcome["value"]:
         assert message.startswith("ParseError: ") and reason in message, outcome
         assert "sys." not in message and "unicode" not in message, outcome
+
+
+def test_a_home_folder_that_is_a_file_is_told_in_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder")  # once a NotADirectoryError traceback
+    env = dict(os.environ, PODPLAYER_HOME=str(home))
+    for command in (["import", str(tmp_path / "feed.xml")], ["search", "x"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "podplayer", *command],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.splitlines() == [
+            f"podplayer: podplayer's folder {home / 'data'} can't be used: Not a directory"
+        ]

@@ -140,3 +140,10 @@ def test_malformed_web_addresses_are_messages(url: str, fragment: str) -> None:
         """
     )
     assert fragment in str(problem["value"])
+
+
+def test_a_gzip_header_followed_by_garbage_is_damaged_not_empty(server: Loopback) -> None:
+    body = b"\x1f\x8b\x08\x00garbage"  # once "“bad” is empty"
+    url = server.add("/bad", Resource(body, headers={"Content-Encoding": "gzip"}))
+    outcome = _fetch(url)
+    assert outcome == {"error": "FetchError", "message": f"{url} sent damaged gzip data"}

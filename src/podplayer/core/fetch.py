@@ -299,7 +299,11 @@ class _Layer:
             yield from self._count(out)
 
     def finish(self) -> Iterator[bytes]:
-        yield from self._count(self._z.flush())
+        out = self._z.flush()
+        if self._started and not self.produced and not out and not self._z.eof:
+            # A gzip header and garbage: nothing came out, and the body is not empty either.
+            raise FetchError(f"{_short(self.url)} sent damaged {self.encoding} data")
+        yield from self._count(out)
 
     def _count(self, out: bytes) -> Iterator[bytes]:
         if not out:
