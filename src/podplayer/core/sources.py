@@ -28,7 +28,7 @@ from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.tags import read_tag_chapters
 from podplayer.core.errors import ParseError
 from podplayer.core.feeds import looks_like_feed, parse_feed
-from podplayer.core.fetch import Response, fetch, is_web_url
+from podplayer.core.fetch import Response, check_web_url, fetch, is_web_url
 from podplayer.core.model import Episode, Podcast, split_number
 from podplayer.core.notes import looks_like_html
 
@@ -90,7 +90,11 @@ def normalize(source: str) -> str:
     'https://example.org/rss'
     """
     text = source.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1/x": check_web_url says what is wrong, in words
+        check_web_url(text)
+        raise ParseError(f"“{text[:100]}” is not a valid address") from None
     scheme = parts.scheme.lower()
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
