@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +15,7 @@ from podplayer.core import export, sources
 from podplayer.core.errors import FetchError, LibraryError, ParseError, PodplayerError
 from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Episode, Podcast
-from podplayer.core.paths import app_paths
+from podplayer.core.paths import AppPaths, app_paths
 from podplayer.core.timecode import format_ms, seconds
 from podplayer.core.transcripts.writers import WRITERS
 
@@ -136,7 +138,7 @@ def _cmd_play(args: argparse.Namespace) -> int:
 def _open_library() -> Library:
     from podplayer.core.library import FILE_NAME, open_library
 
-    paths = app_paths().ensure()
+    paths = _folders()
     library, message = open_library(paths.data_dir / FILE_NAME)
     if message:
         print(f"podplayer: {message}", file=sys.stderr)
@@ -214,11 +216,23 @@ def _import_opml(library: Library, path: Path) -> str:
     return f"subscribed to {len(results)} feeds from {path.name}{note}"
 
 
+def _folders() -> AppPaths:
+    """The app's folders, created; LibraryError in words when they can't be."""
+    paths = app_paths()
+    try:
+        return paths.ensure()
+    except OSError as exc:
+        reason = exc.strerror or "it can't be created"
+        raise LibraryError(
+            f"podplayer's folder {exc.filename or paths.data_dir} can't be used: {reason}"
+        ) from None
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from podplayer.desktop.lock import IMPORT, LOCK_NAME, LibraryLock
 
     # One writer per library: the running window (or another import) holds this lock.
-    lock = LibraryLock(app_paths().ensure().data_dir / LOCK_NAME, IMPORT)
+    lock = LibraryLock(_folders().data_dir / LOCK_NAME, IMPORT)
     if not lock.acquire():
         raise LibraryError(lock.busy_message())
     try:
@@ -319,6 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; exit status 2 with a one-line message for input that can't be used."""
     args = build_parser().parse_args(argv)
+    # The one line below is the message; what core logs on the way (a parser's traceback, a
+    # skipped list) shows with PODPLAYER_LOG=warning, as in the window.
+    logging.basicConfig(
+        level=os.environ.get("PODPLAYER_LOG", "ERROR").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.func(args))
     except PodplayerError as exc:

@@ -140,3 +140,40 @@ def test_malformed_web_addresses_are_messages(url: str, fragment: str) -> None:
         """
     )
     assert fragment in str(problem["value"])
+
+
+def test_a_gzip_header_followed_by_garbage_is_damaged_not_empty(server: Loopback) -> None:
+    body = b"\x1f\x8b\x08\x00garbage"  # once "“bad” is empty"
+    url = server.add("/bad", Resource(body, headers={"Content-Encoding": "gzip"}))
+    outcome = _fetch(url)
+    assert outcome == {"error": "FetchError", "message": f"{url} sent damaged gzip data"}
+
+
+def test_connection_failures_are_told_without_errno_or_ssl_internals(server: Loopback) -> None:
+    plain = server.add("/feed", Resource(b"<rss/>"))
+    https = plain.replace("http://", "https://")  # TLS to a plain server
+    for url in (https, "http://127.0.0.1:1/x"):
+        outcome = _fetch(url)
+        assert outcome.get("error") == "FetchError", outcome
+        message = str(outcome["message"])
+        assert "Errno" not in message and "SSL" not in message and "_ssl" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://[::1/x", "its IPv6 host is malformed"),  # once ValueError from urlsplit
+        ("http://" + "a" * 300 + ".example/", "its server name is malformed"),  # UnicodeError
+        ("http://a..b/x", "its server name is malformed"),
+    ],
+    ids=["ipv6-unclosed", "label-300", "empty-label"],
+)
+def test_malformed_addresses_are_refused_before_any_connection(url: str, reason: str) -> None:
+    outcome = run_bounded(
+        f"""
+        from podplayer.core import sources
+        return sources.load({url!r}).title
+        """
+    )
+    assert outcome.get("error") == "FetchError", outcome
+    assert reason in str(outcome["message"]), outcome

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 import time
@@ -153,6 +154,12 @@ def check_web_url(url: str, *, what: str = "") -> str:
         raise FetchError(f"{name} is not a valid web address: port 0 can't be reached")
     if not parts.hostname:
         raise FetchError(f"{name} is not a valid web address: it names no server")
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:  # a name part over 63 characters, or an empty one ("a..b")
+        raise FetchError(
+            f"{name} is not a valid web address: its server name is malformed"
+        ) from None
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise FetchError(
             f"{name} is not a valid web address: it holds spaces or control characters"
@@ -299,7 +306,11 @@ class _Layer:
             yield from self._count(out)
 
     def finish(self) -> Iterator[bytes]:
-        yield from self._count(self._z.flush())
+        out = self._z.flush()
+        if self._started and not self.produced and not out and not self._z.eof:
+            # A gzip header and garbage: nothing came out, and the body is not empty either.
+            raise FetchError(f"{_short(self.url)} sent damaged {self.encoding} data")
+        yield from self._count(out)
 
     def _count(self, out: bytes) -> Iterator[bytes]:
         if not out:
@@ -405,7 +416,10 @@ def _size(n: int) -> str:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip()
-    return text or type(exc).__name__
+    if "[SSL" in text or "CERTIFICATE" in text.upper():
+        return "the secure connection failed (the server's certificate or protocol is wrong)"
+    # "[Errno 111] Connection refused": the words without the number.
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", text) or "the connection failed"
 
 
 @contextlib.contextmanager

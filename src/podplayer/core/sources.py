@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from podplayer.core.chapters.jsonchapters import parse_json_chapters
 from podplayer.core.chapters.tags import read_tag_chapters
 from podplayer.core.errors import ParseError
 from podplayer.core.feeds import looks_like_feed, parse_feed
-from podplayer.core.fetch import Response, fetch, is_web_url
+from podplayer.core.fetch import Response, check_web_url, fetch, is_web_url
 from podplayer.core.model import Episode, Podcast, split_number
 from podplayer.core.notes import looks_like_html
 
@@ -47,6 +48,8 @@ _AUDIO_MAGIC = (
     b"RIFF",
     b"\x1aE\xdf\xa3",
 )
+
+log = logging.getLogger(__name__)
 
 
 # Schemes that browsers and desktop files use for "subscribe to this feed"; the feed is http.
@@ -87,7 +90,11 @@ def normalize(source: str) -> str:
     'https://example.org/rss'
     """
     text = source.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1/x": check_web_url says what is wrong, in words
+        check_web_url(text)
+        raise ParseError(f"“{text[:100]}” is not a valid address") from None
     scheme = parts.scheme.lower()
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
@@ -191,9 +198,16 @@ def audio_episode(path: Path) -> Podcast:
     """
     try:
         info = mutagen.File(path)
-    except (mutagen.MutagenError, OSError) as exc:
-        raise ParseError(f"“{path.name}” could not be read as audio: {exc}") from None
-    except Exception:  # mutagen on a damaged file may raise anything
+    except mutagen.MutagenError:
+        log.info("unreadable audio %s", path, exc_info=True)
+        raise ParseError(
+            f"“{path.name}” could not be read as audio: it is damaged or not audio"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or "it could not be opened"
+        raise ParseError(f"“{path.name}” could not be read as audio: {reason}") from None
+    except Exception:  # mutagen on a damaged file may raise anything, in its own words
+        log.info("unreadable audio %s", path, exc_info=True)
         raise ParseError(f"“{path.name}” is damaged: it could not be read as audio") from None
     if info is None:
         raise ParseError(f"“{path.name}” is not an audio file podplayer knows")

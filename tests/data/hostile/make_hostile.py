@@ -8,6 +8,7 @@ function returns bytes and is deterministic.
 from __future__ import annotations
 
 import gzip
+import random
 import struct
 import sys
 import zlib
@@ -191,12 +192,46 @@ def ogg_damaged() -> bytes:
     return bytes(data)
 
 
+def damaged_audio() -> dict[str, bytes]:
+    """Every audio fixture in tests/data/tags cut to 1% and 10% of its length, and with 20
+    seeded bit flips in its first 4 kB: mutagen's and struct's own messages ("file said 4096
+    bytes, read 310 bytes", "unable to read full header; got b'OggS...'") reached the listener."""
+    rng = random.Random(14)
+    out: dict[str, bytes] = {}
+    for path in sorted((HERE.parent / "tags").glob("*.*")):
+        if path.suffix == ".py":
+            continue
+        data = path.read_bytes()
+        for percent in (1, 10):
+            out[f"cut{percent}-{path.name}"] = data[: max(12, len(data) * percent // 100)]
+        flipped = bytearray(data)
+        for _ in range(20):
+            flipped[rng.randrange(min(len(data), 4096))] ^= 1 << rng.randrange(8)
+        out[f"flipped-{path.name}"] = bytes(flipped)
+    return out
+
+
 # --- JSON, HTTP ------------------------------------------------------------------------------
 
 
 def json_long_number(digits: int = 320) -> bytes:
     """A chapter time of ``digits`` digits: an int too large for a float."""
     return b'{"version":"1.2.0","chapters":[{"startTime":' + b"9" * digits + b',"title":"x"}]}'
+
+
+def json_lone_surrogates() -> bytes:
+    """A chapter title and a transcript's speaker and body holding escaped lone surrogates,
+    which no UTF-8 output can write."""
+    return (
+        b'{"version":"1.2.0","chapters":[{"startTime":1,"title":"a\\ud800b"}],'
+        b'"segments":[{"startTime":1,"endTime":2,"speaker":"\\udc00S","body":"a\\ud800b"}]}'
+    )
+
+
+def notes_closing_brackets(count: int = 500_000) -> bytes:
+    """Show notes of one URL ending in ``count`` unbalanced ")": stripping one at a time and
+    counting again each time was quadratic (more than 25 s for 500,000)."""
+    return b"(" * count + b"https://example.com/" + b")" * count
 
 
 def gzip_in_gzip(size: int = 3 * 2**30) -> bytes:
@@ -210,6 +245,7 @@ def gzip_in_gzip(size: int = 3 * 2**30) -> bytes:
 
 SMALL = {
     "json-long-number.json": json_long_number,
+    "json-lone-surrogates.json": json_lone_surrogates,
     "mp4-claimed-counts.m4a": mp4_claimed_counts,
     "mp4-fixed-size-bomb.m4a": mp4_fixed_size_bomb,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from typing import Any
 
 from podplayer.core.chapters.limits import check_chapter_count
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 # about twenty times its size in memory.
 MAX_BYTES = 4 * 1024 * 1024
 _MAX_SECONDS = 10**9  # beyond 30 years: not a position
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _seconds_to_ms(value: Any) -> int | None:
@@ -40,8 +43,19 @@ def _seconds_to_ms(value: Any) -> int | None:
     return round(value * 1000) if 0 <= value <= _MAX_SECONDS else None
 
 
+def json_problem(exc: ValueError) -> str:
+    """Where a JSON document goes wrong, in words: json's own message for bad syntax ("Expecting
+    ',' delimiter: line 1 column 9"), not the int parser's advice on its digit limit."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return "it holds a number too long to be one"
+
+
 def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    # JSON may escape a lone surrogate ("\\ud800"), which no file or terminal can write.
+    return _SURROGATE.sub("\ufffd", value).strip() or None
 
 
 def parse_json_chapters(data: bytes) -> tuple[Chapter, ...]:
@@ -62,8 +76,10 @@ def parse_json_chapters(data: bytes) -> tuple[Chapter, ...]:
         return ()
     try:
         doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise ParseError(f"This chapters file is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ParseError("This chapters file is not valid JSON: it nests too deeply") from None
+    except ValueError as exc:
+        raise ParseError(f"This chapters file is not valid JSON: {json_problem(exc)}") from None
     if doc is None or doc in ({}, []):
         return ()
     entries: Any

@@ -166,12 +166,20 @@ def _read(stream: BinaryIO, *, head: bool) -> tuple[Chapter, ...]:
     return tuple(sorted(chapters, key=lambda c: c.start_ms))
 
 
+class _DamagedError(ValueError):
+    """A value no real tag has, found by our own checks: its message is for the listener."""
+
+
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, _DamagedError):
+        return str(exc)
     if isinstance(exc, RecursionError):
         return "its tables nest too deep"
     if isinstance(exc, MemoryError):
         return "it asks for more memory than a tag can need"
-    return (str(exc).strip() or type(exc).__name__)[:200]
+    # mutagen's and struct's own words ("unpack_from requires a buffer of at least...") name
+    # internals; they are in the log.
+    return "they are cut short or hold values no tag can have"
 
 
 def _reader_for(magic: bytes) -> Callable[[BinaryIO, bool], list[Chapter]] | None:
@@ -356,13 +364,13 @@ def _comment_chapters(comments: Any) -> list[Chapter]:
 def _vorbis_comments(data: bytes) -> Any:
     """mutagen's reading of a Vorbis comment block, once its stated count is found sane."""
     if len(data) > MAX_COMMENT_BYTES:
-        raise ValueError("the tags are larger than any real tag")
+        raise _DamagedError("the tags are larger than any real tag")
     if len(data) >= 8:
         (vendor_length,) = struct.unpack_from("<I", data)
         if 8 + vendor_length <= len(data):
             (count,) = struct.unpack_from("<I", data, 4 + vendor_length)
             if count > MAX_COMMENTS:
-                raise ValueError(f"the tags claim {count:,} comments")
+                raise _DamagedError(f"the tags claim {count:,} comments")
     return VCommentDict(data, framing=False)
 
 
@@ -383,7 +391,7 @@ def _ogg_packets(stream: BinaryIO) -> Iterator[bytes]:
         pending.append(page)
         pending_bytes += page.size
         if pending_bytes > MAX_COMMENT_BYTES:
-            raise ValueError("a header packet is larger than any real tag")
+            raise _DamagedError("a header packet is larger than any real tag")
         if page.packets and page.complete:
             yield from OggPage.to_packets(pending)
             pending, pending_bytes = [], 0
@@ -423,7 +431,7 @@ def _flac_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
         if header[0] & 0x80 or kind == 0x7F:
             return []
         stream.seek(length, io.SEEK_CUR)
-    raise ValueError("the file has more metadata blocks than any real file")
+    raise _DamagedError("the file has more metadata blocks than any real file")
 
 
 # --- MP4 ---------------------------------------------------------------------------------------
@@ -466,12 +474,12 @@ def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tupl
         elif size == 0:
             size = end - pos
         if size < header:
-            raise ValueError(f"box {kind!r} has an impossible size")
+            raise _DamagedError(f"an MP4 box “{kind.decode('latin-1')}” has an impossible size")
         if pos + size > end:
             raise _TruncatedError
         yield kind, pos + header, pos + size
         pos += size
-    raise ValueError("an MP4 box holds more boxes than any real file")
+    raise _DamagedError("an MP4 box holds more boxes than any real file")
 
 
 def _find_moov(stream: BinaryIO) -> bytes:
@@ -492,10 +500,10 @@ def _find_moov(stream: BinaryIO) -> bytes:
         elif size == 0:
             size = total - pos
         if size < header_size:
-            raise ValueError("an MP4 box has an impossible size")
+            raise _DamagedError("an MP4 box has an impossible size")
         if kind == b"moov":
             if size > MAX_MOOV_BYTES:
-                raise ValueError("the MP4 index is too large")
+                raise _DamagedError("the MP4 index is too large")
             stream.seek(pos)
             data = stream.read(size)
             if len(data) < size:
@@ -547,7 +555,7 @@ def _table(moov: bytes, start: int, end: int, entry: str, skip: int = 0) -> list
     first = start + 8 + skip
     size = struct.calcsize(">" + entry)
     if first + count * size > end:
-        raise ValueError("an MP4 sample table runs past its box")
+        raise _DamagedError("an MP4 sample table runs past its box")
     return list(struct.iter_unpack(">" + entry, moov[first : first + count * size]))
 
 
@@ -664,7 +672,7 @@ def _nero_chapters(moov: bytes, udta: tuple[int, int] | None) -> list[Chapter]:
         title_length = data[pos + 8]
         title = data[pos + 9 : pos + 9 + title_length].decode("utf-8", errors="replace")
         if pos + 9 + title_length > len(data):
-            raise ValueError("a Nero chapter runs past its box")
+            raise _DamagedError("a Nero chapter runs past its box")
         pos += 9 + title_length
         chapters.append(
             Chapter(start_ms=start_100ns // 10_000, title=title.strip(), source=ChapterSource.TAGS)
@@ -680,7 +688,7 @@ def _mp4_chapters(stream: BinaryIO, head: bool) -> list[Chapter]:
         first.setdefault(kind, (s, e))
         if kind == b"trak":
             if len(tracks) == MAX_TRACKS:
-                raise ValueError(f"the file has more than {MAX_TRACKS} tracks")
+                raise _DamagedError(f"the file has more than {MAX_TRACKS} tracks")
             tracks.append(_parse_track(moov, s, e))
     by_id = {t.track_id: t for t in tracks}
     refs = [ref for t in tracks for ref in t.chapter_refs if ref in by_id]

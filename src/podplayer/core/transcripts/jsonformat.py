@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from podplayer.core.chapters.jsonchapters import json_problem
 from podplayer.core.errors import ParseError
 from podplayer.core.transcripts.model import (
     MAX_ENTRIES,
@@ -136,8 +137,10 @@ def parse_json_transcript(data: bytes) -> Transcript:
         return Transcript((), "json")
     try:
         doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise ParseError(f"This transcript is not valid JSON: {str(exc)[:80]}") from None
+    except RecursionError:
+        raise ParseError("This transcript is not valid JSON: it nests too deeply") from None
+    except ValueError as exc:
+        raise ParseError(f"This transcript is not valid JSON: {json_problem(exc)}") from None
     segments = _segments(doc)
     if len(segments) > MAX_ENTRIES:
         raise ParseError(f"This transcript has more than {MAX_ENTRIES:,} segments")

@@ -59,6 +59,10 @@ class Transcript:
         return tuple(dict.fromkeys(c.speaker for c in self.cues if c.speaker))
 
 
+# A lone surrogate, which JSON can escape ("\\ud800") but no file or terminal can write.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def too_large(data: bytes) -> None:
     """Raises ParseError when ``data`` is beyond what a transcript can be."""
     if len(data) > MAX_BYTES:
@@ -87,7 +91,7 @@ def decode(data: bytes) -> str:
 
 def clip_text(text: str) -> str:
     """``text`` with its white space collapsed and cut to MAX_TEXT characters."""
-    text = " ".join(text.split())
+    text = " ".join(_SURROGATE.sub("\ufffd", text).split())
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
@@ -95,7 +99,7 @@ def clip_speaker(name: str | None) -> str | None:
     """A speaker's name trimmed (and cut to MAX_SPEAKER), None when empty."""
     if not name:
         return None
-    name = " ".join(name.split()).rstrip(":").strip()
+    name = " ".join(_SURROGATE.sub("\ufffd", name).split()).rstrip(":").strip()
     return name[:MAX_SPEAKER] or None
 
 
