@@ -41,6 +41,7 @@ from podplayer.core.errors import LibraryBusyError, LibraryError, LibraryReadOnl
 from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, TranscriptRef
 from podplayer.core.notes import text_of
 from podplayer.core.skiprules import PodcastPrefs, normalise_rules
+from podplayer.core.transcripts.model import MAX_ENTRIES, Cue, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +192,28 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
+# The transcript read for an episode (fetched once, then cached) and its lines in a full-text
+# index of their own: one row per line, its rowid the episode's id times TRANSCRIPT_ROWS plus
+# the line's place, its times and speaker stored unindexed beside the words, so a search hit
+# carries the moment and the pane reads the transcript back without the network.
+_SCHEMA_4 = """
+CREATE TABLE transcript_cache (
+    episode_id INTEGER PRIMARY KEY REFERENCES episodes(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    type TEXT NOT NULL,
+    language TEXT,
+    rel TEXT,
+    format TEXT NOT NULL,
+    version TEXT,
+    fetched REAL NOT NULL
+);
+CREATE VIRTUAL TABLE transcript_lines USING fts5(
+    body, speaker UNINDEXED, start_ms UNINDEXED, end_ms UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
 """SQL scripts; script i takes a database from ``user_version`` i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -239,6 +261,8 @@ class SearchHit:
     start_ms: int | None
     score: float
     podcast_url: str = ""
+    #: The transcript line that matched (``start_ms`` is when it is said); None otherwise.
+    line: str | None = None
 
 
 def _aside_name(path: Path) -> Path:
@@ -406,6 +430,23 @@ def _chapter_rows(episode_id: int, chapters: Iterable[Chapter]) -> list[tuple[An
 
 def _delete_index_rows(conn: sqlite3.Connection, episode_ids: Iterable[int]) -> None:
     conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in episode_ids])
+
+
+#: Rowids of one episode's transcript lines: episode id x TRANSCRIPT_ROWS + the line's place.
+TRANSCRIPT_ROWS = 1 << 18
+assert TRANSCRIPT_ROWS > MAX_ENTRIES
+
+
+def _line_rowids(episode_id: int) -> tuple[int, int]:
+    low = episode_id * TRANSCRIPT_ROWS
+    return low, low + TRANSCRIPT_ROWS - 1
+
+
+def _delete_transcript_lines(conn: sqlite3.Connection, episode_ids: Iterable[int]) -> None:
+    conn.executemany(
+        "DELETE FROM transcript_lines WHERE rowid BETWEEN ? AND ?",
+        [_line_rowids(i) for i in episode_ids],
+    )
 
 
 IndexRow = tuple[int, str, str, str, str]
@@ -1098,6 +1139,84 @@ class Library:
             conn.executemany(_INSERT_CHAPTER, _chapter_rows(episode_id, items))
             self._index_episode(conn, episode_id)
 
+    def set_transcript(
+        self,
+        guid: str,
+        ref: TranscriptRef,
+        transcript: Transcript,
+        *,
+        podcast_url: str | None = None,
+    ) -> None:
+        """Cache the transcript read from ``ref`` for the episode, its lines in the search index
+        (replacing any cached before). Raises LibraryError (also for an unknown episode)."""
+        episode_id = self._episode_id(guid, podcast_url)
+        low, _high = _line_rowids(episode_id)
+        lines = [
+            (low + i, cue.text, cue.speaker, cue.start_ms, cue.end_ms)
+            for i, cue in enumerate(transcript.cues[:MAX_ENTRIES])
+        ]
+        with self._write("save the transcript") as conn:
+            _delete_transcript_lines(conn, [episode_id])
+            conn.execute(
+                "INSERT OR REPLACE INTO transcript_cache (episode_id, url, type, language, rel, "
+                "format, version, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    episode_id,
+                    ref.url,
+                    ref.type,
+                    ref.language,
+                    ref.rel,
+                    transcript.format,
+                    transcript.version,
+                    time.time(),
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO transcript_lines (rowid, body, speaker, start_ms, end_ms) "
+                "VALUES (?, ?, ?, ?, ?)",
+                lines,
+            )
+
+    def transcript(
+        self, guid: str, *, podcast_url: str | None = None
+    ) -> tuple[TranscriptRef, Transcript] | None:
+        """The cached transcript of the episode and the ref it was read from, None when none
+        is cached. Raises LibraryError (also for an unknown episode)."""
+        episode_id = self._episode_id(guid, podcast_url)
+        rows = self._read(
+            "SELECT url, type, language, rel, format, version FROM transcript_cache "
+            "WHERE episode_id = ?",
+            [episode_id],
+        )
+        if not rows:
+            return None
+        head = rows[0]
+        cues = tuple(
+            Cue(row["start_ms"], row["end_ms"], row["body"], row["speaker"])
+            for row in self._read(
+                "SELECT body, speaker, start_ms, end_ms FROM transcript_lines "
+                "WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                _line_rowids(episode_id),
+            )
+        )
+        ref = TranscriptRef(head["url"], head["type"], head["language"], head["rel"])
+        return ref, Transcript(cues, head["format"], head["version"])
+
+    def uncached_transcripts(self, podcast_url: str, limit: int) -> list[str]:
+        """Guids of the podcast's newest episodes (at most ``limit``) that name a transcript
+        and have none cached. Raises LibraryError."""
+        return [
+            row[0]
+            for row in self._read(
+                "SELECT e.guid FROM episodes e JOIN podcasts p ON p.id = e.podcast_id "
+                "WHERE p.url = ? "
+                "AND EXISTS (SELECT 1 FROM transcripts t WHERE t.episode_id = e.id) "
+                "AND NOT EXISTS (SELECT 1 FROM transcript_cache c WHERE c.episode_id = e.id) "
+                "ORDER BY e.seq LIMIT ?",
+                [podcast_url, max(0, limit)],
+            )
+        ]
+
     def remove_podcast(self, url: str, *, delete_downloads: bool = False) -> bool:
         """Unsubscribe: forget the podcast, its episodes, their play state, attachments,
         preferences, skip rules, chapter ticks and feed status.
@@ -1120,6 +1239,7 @@ class Library:
                 )
             ]
             _delete_index_rows(conn, ids)
+            _delete_transcript_lines(conn, ids)
             conn.execute("DELETE FROM podcasts WHERE id = ?", row)
             conn.execute("DELETE FROM feed_status WHERE url = ?", (url,))
         if delete_downloads:
@@ -1477,9 +1597,11 @@ class Library:
         (BM25: titles weigh most, then chapters, podcast titles and notes) among at most
         :data:`SEARCH_CAP` matching episodes, the newest first, so a one-letter or very common
         word costs no more than a rare one. Each matching episode gives its chapters whose
-        title holds every word (in their order) and then itself when its title or notes hold them
-        or no single chapter does; best first, at most ``limit`` hits. Empty text gives no
-        hits. Raises LibraryError.
+        title holds every word (in their order), its transcript lines that hold them (``line``
+        set, ``start_ms`` when it is said; see :meth:`_hit_lines`) and then itself when its
+        title or notes hold them or nothing finer does; episodes only their transcripts match
+        follow, best line first. At most ``limit`` hits. Empty text gives no hits. Raises
+        LibraryError.
         """
         query = _fts_query(text)
         terms = _terms(text)
@@ -1494,6 +1616,17 @@ class Library:
             ).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"Could not search the library: {exc}") from None
+        lines = self._hit_lines(query, terms)
+        ranked_ids = {rowid for rowid, _ in ranked}
+        # Episodes only their transcripts match come after those the main index ranks.
+        ranked += sorted(
+            (
+                (episode_id, found[0][0])
+                for episode_id, found in lines.items()
+                if episode_id not in ranked_ids
+            ),
+            key=lambda pair: (pair[1], -pair[0]),
+        )[:limit]
         ids = [rowid for rowid, _ in ranked]
         episodes = self._hit_episodes(ids)
         chapters = self._hit_chapters(ids)
@@ -1509,9 +1642,36 @@ class Library:
             )
             # The chapters first: a chapter says where in the episode the words are.
             result.extend(hit(chapter, start) for start, chapter in matching)
-            if not matching or _holds(title, terms) or _holds(_notes_text(description), terms):
+            spoken = sorted(lines.get(episode_id, ()), key=lambda found: found[1])
+            result.extend(hit(None, start, line=text) for _score, start, text in spoken)
+            if episode_id in ranked_ids and (
+                not (matching or spoken)
+                or _holds(title, terms)
+                or _holds(_notes_text(description), terms)
+            ):
                 result.append(hit(None, None))
         return result[:limit]
+
+    def _hit_lines(self, query: str, terms: list[str]) -> dict[int, list[tuple[float, int, str]]]:
+        """Transcript lines holding every word, by episode id: (BM25 score, start ms, text),
+        best first, at most LINES_PER_EPISODE of an episode, among the SEARCH_CAP newest
+        matching lines; untimed lines are left out (a hit must say when)."""
+        try:
+            rows = self._conn.execute(
+                "SELECT rowid, score, start_ms, body FROM (SELECT rowid, "
+                "bm25(transcript_lines) AS score, start_ms, body FROM transcript_lines "
+                "WHERE transcript_lines MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                "WHERE start_ms IS NOT NULL ORDER BY score",
+                (query, SEARCH_CAP),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Could not search the transcripts: {exc}") from None
+        found: dict[int, list[tuple[float, int, str]]] = {}
+        for rowid, score, start, body in rows:
+            kept = found.setdefault(rowid // TRANSCRIPT_ROWS, [])
+            if len(kept) < LINES_PER_EPISODE and _holds(body, terms):
+                kept.append((float(score), int(start), body))
+        return {k: v for k, v in found.items() if v}
 
     def _hit_episodes(self, ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
         found: dict[int, tuple[str, str, str, str, str]] = {}
@@ -1550,6 +1710,8 @@ class Library:
 
 #: The most matches a search ranks: past it, the newest matches are ranked and the rest are not.
 SEARCH_CAP = 2000
+#: The most transcript lines of one episode a search gives.
+LINES_PER_EPISODE = 3
 
 
 def _read_prefs(conn: sqlite3.Connection, podcast_id: int) -> PodcastPrefs | None:
