@@ -1597,10 +1597,11 @@ class Library:
         (BM25: titles weigh most, then chapters, podcast titles and notes) among at most
         :data:`SEARCH_CAP` matching episodes, the newest first, so a one-letter or very common
         word costs no more than a rare one. Each matching episode gives its chapters whose
-        title holds every word (in their order), its transcript lines that hold them (``line``
-        set, ``start_ms`` when it is said; see :meth:`_hit_lines`) and then itself when its
-        title or notes hold them or nothing finer does; episodes only their transcripts match
-        follow, best line first. At most ``limit`` hits. Empty text gives no hits. Raises
+        title holds every word (in their order), its first LINES_PER_EPISODE timed transcript
+        lines that hold them (``line`` set, ``start_ms`` when it is said; among the SEARCH_CAP
+        newest matching lines) and then itself when its title or notes hold them or nothing
+        finer does; episodes only their transcripts match follow, the most matching lines
+        first. At most ``limit`` hits. Empty text gives no hits. Raises
         LibraryError.
         """
         query = _fts_query(text)
@@ -1616,13 +1617,14 @@ class Library:
             ).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"Could not search the library: {exc}") from None
-        lines = self._hit_lines(query, terms)
+        matched_lines = self._hit_lines(query)
         ranked_ids = {rowid for rowid, _ in ranked}
-        # Episodes only their transcripts match come after those the main index ranks.
+        # Episodes only their transcripts match come after those the main index ranks: the
+        # most matching lines first, then the newest.
         ranked += sorted(
             (
-                (episode_id, found[0][0])
-                for episode_id, found in lines.items()
+                (episode_id, -len(rowids))
+                for episode_id, rowids in matched_lines.items()
                 if episode_id not in ranked_ids
             ),
             key=lambda pair: (pair[1], -pair[0]),
@@ -1630,6 +1632,13 @@ class Library:
         ids = [rowid for rowid, _ in ranked]
         episodes = self._hit_episodes(ids)
         chapters = self._hit_chapters(ids)
+        lines = self._line_texts(
+            [
+                rowid
+                for episode_id in ids
+                for rowid in sorted(matched_lines.get(episode_id, ()))[:LINES_PER_EPISODE]
+            ]
+        )
         result: list[SearchHit] = []
         for episode_id, score in ranked:
             found = episodes.get(episode_id)
@@ -1642,36 +1651,45 @@ class Library:
             )
             # The chapters first: a chapter says where in the episode the words are.
             result.extend(hit(chapter, start) for start, chapter in matching)
-            spoken = sorted(lines.get(episode_id, ()), key=lambda found: found[1])
-            result.extend(hit(None, start, line=text) for _score, start, text in spoken)
-            if episode_id in ranked_ids and (
-                not (matching or spoken)
+            spoken = lines.get(episode_id, [])
+            timed = [(start, text) for start, text in spoken if start is not None]
+            result.extend(hit(None, start, line=text) for start, text in timed)
+            if (
+                not (matching or timed)
                 or _holds(title, terms)
                 or _holds(_notes_text(description), terms)
             ):
                 result.append(hit(None, None))
         return result[:limit]
 
-    def _hit_lines(self, query: str, terms: list[str]) -> dict[int, list[tuple[float, int, str]]]:
-        """Transcript lines holding every word, by episode id: (BM25 score, start ms, text),
-        best first, at most LINES_PER_EPISODE of an episode, among the SEARCH_CAP newest
-        matching lines; untimed lines are left out (a hit must say when)."""
+    def _hit_lines(self, query: str) -> dict[int, list[int]]:
+        """Rowids of the transcript lines matching ``query`` by episode id, among the
+        SEARCH_CAP newest matching lines (the index alone answers: no line is read)."""
         try:
             rows = self._conn.execute(
-                "SELECT rowid, score, start_ms, body FROM (SELECT rowid, "
-                "bm25(transcript_lines) AS score, start_ms, body FROM transcript_lines "
-                "WHERE transcript_lines MATCH ? ORDER BY rowid DESC LIMIT ?) "
-                "WHERE start_ms IS NOT NULL ORDER BY score",
+                "SELECT rowid FROM transcript_lines WHERE transcript_lines MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?",
                 (query, SEARCH_CAP),
             ).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"Could not search the transcripts: {exc}") from None
-        found: dict[int, list[tuple[float, int, str]]] = {}
-        for rowid, score, start, body in rows:
-            kept = found.setdefault(rowid // TRANSCRIPT_ROWS, [])
-            if len(kept) < LINES_PER_EPISODE and _holds(body, terms):
-                kept.append((float(score), int(start), body))
-        return {k: v for k, v in found.items() if v}
+        found: dict[int, list[int]] = {}
+        for (rowid,) in rows:
+            found.setdefault(rowid // TRANSCRIPT_ROWS, []).append(rowid)
+        return found
+
+    def _line_texts(self, rowids: list[int]) -> dict[int, list[tuple[int | None, str]]]:
+        """(start ms or None when untimed, text) of transcript lines by episode id, in order."""
+        found: dict[int, list[tuple[int | None, str]]] = {}
+        for chunk in _chunks(sorted(rowids)):
+            marks = ",".join("?" * len(chunk))
+            for rowid, start, body in self._read(
+                f"SELECT rowid, start_ms, body FROM transcript_lines WHERE rowid IN ({marks}) "
+                "ORDER BY rowid",
+                chunk,
+            ):
+                found.setdefault(rowid // TRANSCRIPT_ROWS, []).append((start, body))
+        return found
 
     def _hit_episodes(self, ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
         found: dict[int, tuple[str, str, str, str, str]] = {}
