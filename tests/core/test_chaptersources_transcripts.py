@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 from httpserver import Loopback, Resource, loopback_server
 
-from podplayer.core.chaptersources import cache_new_transcripts, gather_transcript
+from podplayer.core.chaptersources import (
+    cache_new_transcripts,
+    gather_transcript,
+    refresh_with_sources,
+)
 from podplayer.core.library import FILE_NAME, Library
 from podplayer.core.model import Episode
 from podplayer.core.refresh import refresh_feed
@@ -115,3 +119,15 @@ def test_the_newest_episodes_of_a_refresh_get_their_transcripts(
     assert library.transcript("urn:t-1", podcast_url=url) is None
     # An unchanged feed brings nothing new: nothing more is fetched.
     assert cache_new_transcripts(library, refresh_feed(library, url)) == 0
+
+
+def test_a_refresh_with_sources_reads_the_new_transcripts(
+    server: Loopback, library: Library
+) -> None:
+    url = server.url("/feed.xml")
+    assert refresh_with_sources(library, url).ok
+    assert library.transcript("urn:t-2", podcast_url=url) is not None
+    assert [h.episode_guid for h in library.search("rookie") if h.line][:1] == ["urn:t-2"]
+    fetched = _requests(server, "/2.srt")
+    assert refresh_with_sources(library, url).ok
+    assert _requests(server, "/2.srt") == fetched

@@ -73,8 +73,12 @@ def refresh_with_sources(
 ) -> RefreshResult:
     """:func:`~podplayer.core.refresh.refresh_feed`: the feed is parsed once, and each
     episode's JSON chapters URL is stored with it (the show notes' times are found again by
-    :func:`gather`). Never raises but LibraryError (as refresh_feed)."""
-    return refresh_feed(library, url, fetcher)
+    :func:`gather`); then the transcripts of the newest new episodes are read and cached
+    (:func:`cache_new_transcripts`), so a search finds their words. Never raises but
+    LibraryError (as refresh_feed)."""
+    result = refresh_feed(library, url, fetcher)
+    cache_new_transcripts(library, result)
+    return result
 
 
 def _stored_json_url(library: Library, podcast_url: str, episode: Episode) -> str | None:
