@@ -38,6 +38,10 @@ FILES = {
 }
 
 
+# The SRT episode names a Spanish transcript too (after the English one: shown on request).
+SPANISH = '<podcast:transcript url="{base}/t/es.vtt" type="text/vtt" language="es"/>'
+
+
 def _guid(fmt: str) -> str:
     return f"urn:transcribed:{fmt}"
 
@@ -50,6 +54,7 @@ def _feed(base: str) -> bytes:
             f"<item><title>Episode {guid}</title><guid>{_guid(guid)}</guid>"
             f'<enclosure url="{base}/{guid}.mp3" type="audio/mpeg" length="100"/>'
             f'<podcast:transcript url="{base}{path}" type="{mime}" language="en"/>'
+            f"{SPANISH.format(base=base) if guid == 'srt' else ''}"
             f"{chapters if n == 0 else '<description>No times in here.</description>'}</item>"
         )
     return (
@@ -78,6 +83,8 @@ class Rig:
         base = server.url("")
         for path, name, mime in FILES.values():
             server.add(path, Resource((TRANSCRIPTS / name).read_bytes(), content_type=mime))
+        spanish = (TRANSCRIPTS / "kde-express-16-telegram.vtt").read_bytes()
+        server.add("/t/es.vtt", Resource(spanish, content_type="text/vtt"))
         self.url = server.add("/feed.xml", Resource(_feed(base)))
         with qtbot.waitSignal(self.window.refresh_finished, timeout=15_000):
             self.window.subscribe(self.url)
@@ -197,3 +204,20 @@ def test_search_finds_the_words_said_and_plays_from_them(rig: Rig) -> None:
     assert window.open_search_hit(hit)
     rig.qtbot.waitUntil(lambda: rig.player.state is PlayerState.PLAYING)
     assert rig.player.position() == 6_210
+
+
+def test_another_language_on_request(rig: Rig) -> None:
+    rig.show("srt")
+    box = rig.pane.language_box
+    assert box.isVisible()
+    assert [box.itemText(i) for i in range(box.count())] == ["en", "es"]
+    assert box.currentText() == "en"
+    with rig.qtbot.waitSignal(rig.window.transcripts.loaded, timeout=15_000):
+        box.setCurrentIndex(1)
+        box.activated.emit(1)
+    transcript = rig.window.transcripts.transcript
+    assert transcript is not None and transcript.format == "vtt"
+    assert "Telegram" in " ".join(c.text for c in transcript.cues)
+    assert box.currentText() == "es"
+    hits = [h for h in rig.library.search("canal oficial") if h.line]
+    assert hits and hits[0].episode_guid == _guid("srt") and hits[0].start_ms == 42_640
