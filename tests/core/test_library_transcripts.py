@@ -145,3 +145,20 @@ def test_schema_3_library_gains_the_transcript_cache(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     conn.close()
+
+
+def test_a_transcript_the_feed_drops_is_forgotten(tmp_path: Path) -> None:
+    with _library(tmp_path) as library:
+        library.set_transcript(
+            "telegram", VTT, _golden("kde-express-16-telegram.vtt"), podcast_url=FEED
+        )
+        # The feed changes the episode but still names the file: the cache stays.
+        kept = Episode(guid="telegram", title="KDE Express 16!", number=16, transcripts=(VTT,))
+        library.update_podcast(Podcast(url=FEED, title="Express", episodes=(kept,)))
+        assert library.transcript("telegram", podcast_url=FEED) is not None
+        # Another file now: the old one's lines leave the search.
+        other = TranscriptRef("https://example.org/16-fixed.vtt", "text/vtt", "es")
+        moved = Episode(guid="telegram", title="KDE Express 16", number=16, transcripts=(other,))
+        library.update_podcast(Podcast(url=FEED, title="Express", episodes=(moved,)))
+        assert library.transcript("telegram", podcast_url=FEED) is None
+        assert [h for h in library.search("canal oficial") if h.line] == []

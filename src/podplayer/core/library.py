@@ -449,6 +449,27 @@ def _delete_transcript_lines(conn: sqlite3.Connection, episode_ids: Iterable[int
     )
 
 
+def _forget_dropped_transcripts(
+    conn: sqlite3.Connection, changed: list[tuple[int, Episode]]
+) -> None:
+    """Drop the cached transcripts (and their searchable lines) of changed episodes whose feed
+    no longer names the file they were read from."""
+    named = {episode_id: {t.url for t in episode.transcripts} for episode_id, episode in changed}
+    dropped: list[int] = []
+    for chunk in _chunks(list(named)):
+        marks = ",".join("?" * len(chunk))
+        dropped.extend(
+            episode_id
+            for episode_id, url in conn.execute(
+                f"SELECT episode_id, url FROM transcript_cache WHERE episode_id IN ({marks})",
+                chunk,
+            )
+            if url not in named[episode_id]
+        )
+    _delete_transcript_lines(conn, dropped)
+    conn.executemany("DELETE FROM transcript_cache WHERE episode_id = ?", [(i,) for i in dropped])
+
+
 IndexRow = tuple[int, str, str, str, str]
 
 
@@ -539,6 +560,7 @@ class _EpisodeStore:
                 conn.execute(_UPDATE_EPISODE, (*values, existing[0]))
                 changed.append((existing[0], episode))
         conn.executemany("UPDATE episodes SET seq = ? WHERE id = ?", moved)
+        _forget_dropped_transcripts(conn, changed)
         self._replace_feed_rows(changed)
         self._insert_rows(added, changed)
         # Indexed from what is in hand, plus the chapter lists a refresh keeps (the file's
