@@ -167,6 +167,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
         where = ""
         if hit.chapter is not None:
             where = f"  [{format_ms(hit.start_ms or 0)}] {hit.chapter}"
+        elif hit.line is not None:
+            # Words said in the episode: when, and the transcript's line.
+            where = f"  [{format_ms(hit.start_ms or 0)}] “{hit.line}”"
         print(f"{hit.podcast} — {hit.episode}{where}")
     return 0
 

@@ -41,6 +41,7 @@ from podplayer.core.errors import LibraryBusyError, LibraryError, LibraryReadOnl
 from podplayer.core.model import Chapter, ChapterSource, Episode, Link, Podcast, TranscriptRef
 from podplayer.core.notes import text_of
 from podplayer.core.skiprules import PodcastPrefs, normalise_rules
+from podplayer.core.transcripts.model import MAX_ENTRIES, Cue, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +192,28 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
+# The transcript read for an episode (fetched once, then cached) and its lines in a full-text
+# index of their own: one row per line, its rowid the episode's id times TRANSCRIPT_ROWS plus
+# the line's place, its times and speaker stored unindexed beside the words, so a search hit
+# carries the moment and the pane reads the transcript back without the network.
+_SCHEMA_4 = """
+CREATE TABLE transcript_cache (
+    episode_id INTEGER PRIMARY KEY REFERENCES episodes(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    type TEXT NOT NULL,
+    language TEXT,
+    rel TEXT,
+    format TEXT NOT NULL,
+    version TEXT,
+    fetched REAL NOT NULL
+);
+CREATE VIRTUAL TABLE transcript_lines USING fts5(
+    body, speaker UNINDEXED, start_ms UNINDEXED, end_ms UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
 """SQL scripts; script i takes a database from ``user_version`` i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -239,6 +261,8 @@ class SearchHit:
     start_ms: int | None
     score: float
     podcast_url: str = ""
+    #: The transcript line that matched (``start_ms`` is when it is said); None otherwise.
+    line: str | None = None
 
 
 def _aside_name(path: Path) -> Path:
@@ -408,6 +432,44 @@ def _delete_index_rows(conn: sqlite3.Connection, episode_ids: Iterable[int]) -> 
     conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in episode_ids])
 
 
+#: Rowids of one episode's transcript lines: episode id x TRANSCRIPT_ROWS + the line's place.
+TRANSCRIPT_ROWS = 1 << 18
+assert TRANSCRIPT_ROWS > MAX_ENTRIES
+
+
+def _line_rowids(episode_id: int) -> tuple[int, int]:
+    low = episode_id * TRANSCRIPT_ROWS
+    return low, low + TRANSCRIPT_ROWS - 1
+
+
+def _delete_transcript_lines(conn: sqlite3.Connection, episode_ids: Iterable[int]) -> None:
+    conn.executemany(
+        "DELETE FROM transcript_lines WHERE rowid BETWEEN ? AND ?",
+        [_line_rowids(i) for i in episode_ids],
+    )
+
+
+def _forget_dropped_transcripts(
+    conn: sqlite3.Connection, changed: list[tuple[int, Episode]]
+) -> None:
+    """Drop the cached transcripts (and their searchable lines) of changed episodes whose feed
+    no longer names the file they were read from."""
+    named = {episode_id: {t.url for t in episode.transcripts} for episode_id, episode in changed}
+    dropped: list[int] = []
+    for chunk in _chunks(list(named)):
+        marks = ",".join("?" * len(chunk))
+        dropped.extend(
+            episode_id
+            for episode_id, url in conn.execute(
+                f"SELECT episode_id, url FROM transcript_cache WHERE episode_id IN ({marks})",
+                chunk,
+            )
+            if url not in named[episode_id]
+        )
+    _delete_transcript_lines(conn, dropped)
+    conn.executemany("DELETE FROM transcript_cache WHERE episode_id = ?", [(i,) for i in dropped])
+
+
 IndexRow = tuple[int, str, str, str, str]
 
 
@@ -498,6 +560,7 @@ class _EpisodeStore:
                 conn.execute(_UPDATE_EPISODE, (*values, existing[0]))
                 changed.append((existing[0], episode))
         conn.executemany("UPDATE episodes SET seq = ? WHERE id = ?", moved)
+        _forget_dropped_transcripts(conn, changed)
         self._replace_feed_rows(changed)
         self._insert_rows(added, changed)
         # Indexed from what is in hand, plus the chapter lists a refresh keeps (the file's
@@ -1098,6 +1161,84 @@ class Library:
             conn.executemany(_INSERT_CHAPTER, _chapter_rows(episode_id, items))
             self._index_episode(conn, episode_id)
 
+    def set_transcript(
+        self,
+        guid: str,
+        ref: TranscriptRef,
+        transcript: Transcript,
+        *,
+        podcast_url: str | None = None,
+    ) -> None:
+        """Cache the transcript read from ``ref`` for the episode, its lines in the search index
+        (replacing any cached before). Raises LibraryError (also for an unknown episode)."""
+        episode_id = self._episode_id(guid, podcast_url)
+        low, _high = _line_rowids(episode_id)
+        lines = [
+            (low + i, cue.text, cue.speaker, cue.start_ms, cue.end_ms)
+            for i, cue in enumerate(transcript.cues[:MAX_ENTRIES])
+        ]
+        with self._write("save the transcript") as conn:
+            _delete_transcript_lines(conn, [episode_id])
+            conn.execute(
+                "INSERT OR REPLACE INTO transcript_cache (episode_id, url, type, language, rel, "
+                "format, version, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    episode_id,
+                    ref.url,
+                    ref.type,
+                    ref.language,
+                    ref.rel,
+                    transcript.format,
+                    transcript.version,
+                    time.time(),
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO transcript_lines (rowid, body, speaker, start_ms, end_ms) "
+                "VALUES (?, ?, ?, ?, ?)",
+                lines,
+            )
+
+    def transcript(
+        self, guid: str, *, podcast_url: str | None = None
+    ) -> tuple[TranscriptRef, Transcript] | None:
+        """The cached transcript of the episode and the ref it was read from, None when none
+        is cached. Raises LibraryError (also for an unknown episode)."""
+        episode_id = self._episode_id(guid, podcast_url)
+        rows = self._read(
+            "SELECT url, type, language, rel, format, version FROM transcript_cache "
+            "WHERE episode_id = ?",
+            [episode_id],
+        )
+        if not rows:
+            return None
+        head = rows[0]
+        cues = tuple(
+            Cue(row["start_ms"], row["end_ms"], row["body"], row["speaker"])
+            for row in self._read(
+                "SELECT body, speaker, start_ms, end_ms FROM transcript_lines "
+                "WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                _line_rowids(episode_id),
+            )
+        )
+        ref = TranscriptRef(head["url"], head["type"], head["language"], head["rel"])
+        return ref, Transcript(cues, head["format"], head["version"])
+
+    def uncached_transcripts(self, podcast_url: str, limit: int) -> list[str]:
+        """Guids of the podcast's newest episodes (at most ``limit``) that name a transcript
+        and have none cached. Raises LibraryError."""
+        return [
+            row[0]
+            for row in self._read(
+                "SELECT e.guid FROM episodes e JOIN podcasts p ON p.id = e.podcast_id "
+                "WHERE p.url = ? "
+                "AND EXISTS (SELECT 1 FROM transcripts t WHERE t.episode_id = e.id) "
+                "AND NOT EXISTS (SELECT 1 FROM transcript_cache c WHERE c.episode_id = e.id) "
+                "ORDER BY e.seq LIMIT ?",
+                [podcast_url, max(0, limit)],
+            )
+        ]
+
     def remove_podcast(self, url: str, *, delete_downloads: bool = False) -> bool:
         """Unsubscribe: forget the podcast, its episodes, their play state, attachments,
         preferences, skip rules, chapter ticks and feed status.
@@ -1120,6 +1261,7 @@ class Library:
                 )
             ]
             _delete_index_rows(conn, ids)
+            _delete_transcript_lines(conn, ids)
             conn.execute("DELETE FROM podcasts WHERE id = ?", row)
             conn.execute("DELETE FROM feed_status WHERE url = ?", (url,))
         if delete_downloads:
@@ -1477,9 +1619,12 @@ class Library:
         (BM25: titles weigh most, then chapters, podcast titles and notes) among at most
         :data:`SEARCH_CAP` matching episodes, the newest first, so a one-letter or very common
         word costs no more than a rare one. Each matching episode gives its chapters whose
-        title holds every word (in their order) and then itself when its title or notes hold them
-        or no single chapter does; best first, at most ``limit`` hits. Empty text gives no
-        hits. Raises LibraryError.
+        title holds every word (in their order), its first LINES_PER_EPISODE timed transcript
+        lines that hold them (``line`` set, ``start_ms`` when it is said; among the SEARCH_CAP
+        newest matching lines) and then itself when its title or notes hold them or nothing
+        finer does; episodes only their transcripts match follow, the most matching lines
+        first. At most ``limit`` hits. Empty text gives no hits. Raises
+        LibraryError.
         """
         query = _fts_query(text)
         terms = _terms(text)
@@ -1494,9 +1639,28 @@ class Library:
             ).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"Could not search the library: {exc}") from None
+        matched_lines = self._hit_lines(query)
+        ranked_ids = {rowid for rowid, _ in ranked}
+        # Episodes only their transcripts match come after those the main index ranks: the
+        # most matching lines first, then the newest.
+        ranked += sorted(
+            (
+                (episode_id, -len(rowids))
+                for episode_id, rowids in matched_lines.items()
+                if episode_id not in ranked_ids
+            ),
+            key=lambda pair: (pair[1], -pair[0]),
+        )[:limit]
         ids = [rowid for rowid, _ in ranked]
         episodes = self._hit_episodes(ids)
         chapters = self._hit_chapters(ids)
+        lines = self._line_texts(
+            [
+                rowid
+                for episode_id in ids
+                for rowid in sorted(matched_lines.get(episode_id, ()))[:LINES_PER_EPISODE]
+            ]
+        )
         result: list[SearchHit] = []
         for episode_id, score in ranked:
             found = episodes.get(episode_id)
@@ -1509,9 +1673,45 @@ class Library:
             )
             # The chapters first: a chapter says where in the episode the words are.
             result.extend(hit(chapter, start) for start, chapter in matching)
-            if not matching or _holds(title, terms) or _holds(_notes_text(description), terms):
+            spoken = lines.get(episode_id, [])
+            timed = [(start, text) for start, text in spoken if start is not None]
+            result.extend(hit(None, start, line=text) for start, text in timed)
+            if (
+                not (matching or timed)
+                or _holds(title, terms)
+                or _holds(_notes_text(description), terms)
+            ):
                 result.append(hit(None, None))
         return result[:limit]
+
+    def _hit_lines(self, query: str) -> dict[int, list[int]]:
+        """Rowids of the transcript lines matching ``query`` by episode id, among the
+        SEARCH_CAP newest matching lines (the index alone answers: no line is read)."""
+        try:
+            rows = self._conn.execute(
+                "SELECT rowid FROM transcript_lines WHERE transcript_lines MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                (query, SEARCH_CAP),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Could not search the transcripts: {exc}") from None
+        found: dict[int, list[int]] = {}
+        for (rowid,) in rows:
+            found.setdefault(rowid // TRANSCRIPT_ROWS, []).append(rowid)
+        return found
+
+    def _line_texts(self, rowids: list[int]) -> dict[int, list[tuple[int | None, str]]]:
+        """(start ms or None when untimed, text) of transcript lines by episode id, in order."""
+        found: dict[int, list[tuple[int | None, str]]] = {}
+        for chunk in _chunks(sorted(rowids)):
+            marks = ",".join("?" * len(chunk))
+            for rowid, start, body in self._read(
+                f"SELECT rowid, start_ms, body FROM transcript_lines WHERE rowid IN ({marks}) "
+                "ORDER BY rowid",
+                chunk,
+            ):
+                found.setdefault(rowid // TRANSCRIPT_ROWS, []).append((start, body))
+        return found
 
     def _hit_episodes(self, ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
         found: dict[int, tuple[str, str, str, str, str]] = {}
@@ -1550,6 +1750,8 @@ class Library:
 
 #: The most matches a search ranks: past it, the newest matches are ranked and the rest are not.
 SEARCH_CAP = 2000
+#: The most transcript lines of one episode a search gives.
+LINES_PER_EPISODE = 3
 
 
 def _read_prefs(conn: sqlite3.Connection, podcast_id: int) -> PodcastPrefs | None:

@@ -1,6 +1,7 @@
 """The episode pane: the selected episode's title, artwork and actions (play, locate audio,
-download), its chapters (with the source they come from) and its notes and links. Widgets only:
-models and the notes' image fetcher come through the constructor, the window connects signals.
+download), its chapters (with the source they come from) and its notes, links and transcript.
+Widgets only: models and the notes' image fetcher come through the constructor, the window
+connects signals (the transcript's: ui/transcripting.py).
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from PySide6.QtWidgets import (
 from podplayer.core.fetch import is_web_url
 from podplayer.core.model import Chapter, ChapterSource, Episode
 from podplayer.core.timecode import format_ms
+from podplayer.core.transcripts import Transcript
 from podplayer.playback.base import display_name
 from podplayer.ui.models import ChapterTableModel, LinkListModel
 from podplayer.ui.notespane import NotesPane
+from podplayer.ui.transcriptpane import TranscriptPane
 from podplayer.ui.widgets import (
     EmptyStateStack,
     TwoLineDelegate,
@@ -45,6 +48,8 @@ from podplayer.ui.widgets import (
 NO_EPISODE = "Select an episode to see its chapters and links."
 NO_CHAPTERS = "No chapters found in this episode's notes."
 NO_LINKS = "No links found in this episode's notes."
+DERIVE_CHAPTERS = "Chapters from the transcript"
+TRANSCRIPT_TAB = 2
 
 SOURCE_SHORT: dict[str, str] = {
     ChapterSource.TAGS: "Audio file tags",
@@ -52,6 +57,7 @@ SOURCE_SHORT: dict[str, str] = {
     ChapterSource.PSC: "Feed chapter marks",
     ChapterSource.SHOWNOTES: "Show notes",
     ChapterSource.USER: "Your marks",
+    ChapterSource.TRANSCRIPT: "From the transcript",
 }
 
 _SOURCE_NAMES: dict[str, str] = {
@@ -60,6 +66,7 @@ _SOURCE_NAMES: dict[str, str] = {
     ChapterSource.PSC: "the feed's chapter marks",
     ChapterSource.SHOWNOTES: "the show notes",
     ChapterSource.USER: "your own marks",
+    ChapterSource.TRANSCRIPT: "the transcript",
 }
 
 
@@ -220,7 +227,15 @@ class EpisodePane(QWidget):
         head = QWidget()
         head_row = QHBoxLayout(head)
         head_row.setContentsMargins(0, 0, 0, 0)
+        self.derive_chapters_button = QPushButton(DERIVE_CHAPTERS)
+        self.derive_chapters_button.setObjectName("deriveChapters")
+        self.derive_chapters_button.setToolTip(
+            "This episode has no chapters: make them from its transcript's speaker turns and "
+            "pauses (kept as a list of their own)"
+        )
+        self.derive_chapters_button.hide()
         head_row.addWidget(self.chapters_caption, 1)
+        head_row.addWidget(self.derive_chapters_button)
         head_row.addWidget(self.source_combo)
         head_row.addWidget(self.prefs_button)
 
@@ -229,7 +244,11 @@ class EpisodePane(QWidget):
         self.notes_tabs.setDocumentMode(True)
         self.notes_tabs.addTab(self.notes_pane, "Show notes")
         self.notes_tabs.addTab(self.link_stack, "Links")
-        self.notes_tabs.setAccessibleName("Show notes and links")
+        self.transcript_pane = TranscriptPane()
+        self.transcript_pane.setObjectName("transcriptPane")
+        self.notes_tabs.addTab(self.transcript_pane, "Transcript")
+        self.notes_tabs.setTabEnabled(TRANSCRIPT_TAB, False)
+        self.notes_tabs.setAccessibleName("Show notes, links and transcript")
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.setChildrenCollapsible(False)
         self.right_splitter.addWidget(section(head, self.chapter_stack))
@@ -276,6 +295,18 @@ class EpisodePane(QWidget):
         self.notes_pane.set_notes(
             episode.description, allow_images=allow_images, duration_ms=episode.duration_ms
         )
+
+    def show_transcript_state(self, named: bool, transcript: Transcript | None) -> None:
+        """The Transcript tab (enabled when the episode names a transcript) and "Chapters from
+        the transcript", offered for a timed ``transcript`` while the list shown is empty."""
+        self.notes_tabs.setTabEnabled(TRANSCRIPT_TAB, named)
+        if not named and self.notes_tabs.currentIndex() == TRANSCRIPT_TAB:
+            self.notes_tabs.setCurrentIndex(0)
+        offer = transcript is not None and transcript.timed and not self.chapter_model.items()
+        if offer and not self.derive_chapters_button.isVisible():
+            self.derive_chapters_button.setText(DERIVE_CHAPTERS)
+            self.derive_chapters_button.setEnabled(True)
+        self.derive_chapters_button.setVisible(offer)
 
     def show_chapters(self, episode: Episode, chapters: tuple[Chapter, ...]) -> None:
         """Another chapter list (another source) for the shown ``episode``."""

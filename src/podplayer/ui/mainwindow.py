@@ -82,6 +82,7 @@ from podplayer.ui.preferences import (
 from podplayer.ui.sleeptimer import SleepTimer
 from podplayer.ui.storage import StorageNotice
 from podplayer.ui.subscriptions import Subscriptions
+from podplayer.ui.transcripting import TranscriptLoader
 from podplayer.ui.transport import TransportBar
 from podplayer.ui.widgets import MessageBar, fit_to_screen, select_row
 from podplayer.ui.workers import LibraryTasks
@@ -211,6 +212,14 @@ class MainWindow(QMainWindow):
         self.browse.prefs_read.connect(self.prefs.remember)
         self.browse.error.connect(self.show_message)
         self.feeds: FeedActions = FeedActions(self)
+        self.transcripts = TranscriptLoader(
+            self.tasks,
+            self.episode_pane,
+            self.chapter_lists,
+            self.playback,
+            self._chapters_for,
+            parent=self,
+        )
         self._connect_playback()
         self._show_episode(None)
 
@@ -887,6 +896,7 @@ class MainWindow(QMainWindow):
         self.episode_pane.show_episode(
             episode, listed=self.podcast_model.rowCount() > 0, allow_images=prefs.allow_images
         )
+        self.transcripts.show(podcast if episode is not None else None, episode)
         if episode is None:
             return
         self._show_skipped()
