@@ -62,9 +62,8 @@ def test_a_feed_in_an_unknown_encoding_prints_one_line(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr.splitlines() == [
-        "podplayer: This is not a podcast feed: unknown encoding: x-foo"
-    ]
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("podplayer: This is not a podcast feed") and "x-foo" in line, line
 
 
 #: Words of the libraries underneath, which mean nothing to a listener.

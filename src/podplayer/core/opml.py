@@ -8,6 +8,7 @@ each URL once.
 from __future__ import annotations
 
 import email.utils
+import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from podplayer.core.errors import ParseError
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Subscription", "feed_url", "read_opml", "write_opml"]
 
@@ -73,9 +76,8 @@ def read_opml(data: bytes) -> list[Subscription]:
             f"This OPML file declares an encoding podplayer does not know ({exc})"
         ) from None
     except DefusedXmlException as exc:
-        raise ParseError(
-            f"This OPML file declares XML entities, which podplayer refuses ({exc})"
-        ) from None
+        log.info("OPML refused: %r", exc)
+        raise ParseError("This OPML file declares XML entities, which podplayer refuses") from None
     except ET.ParseError as exc:
         raise ParseError(f"This is not an OPML file: {exc}") from None
     if _local(root.tag).lower() != "opml":
