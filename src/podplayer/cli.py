@@ -247,6 +247,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _import_all(items: list[str]) -> int:
     status = 0
     with _open_library() as library:
+        if library.read_only:
+            return 2  # _open_library has said why in words: nothing can be added
         for source in items:
             try:
                 print(f"{source}: {_import_one(library, source)}")

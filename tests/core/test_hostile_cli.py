@@ -139,3 +139,14 @@ def test_a_home_folder_that_is_a_file_is_told_in_one_line(tmp_path: Path) -> Non
         assert done.stderr.splitlines() == [
             f"podplayer: podplayer's folder {home / 'data'} can't be used: Not a directory"
         ]
+
+
+def test_a_library_path_that_is_a_folder_is_told_in_words(tmp_path: Path) -> None:
+    from podplayer.core.errors import LibraryError
+    from podplayer.core.library import open_library
+
+    folder = tmp_path / "library.sqlite"
+    folder.mkdir()
+    with pytest.raises(LibraryError, match="is a folder"):
+        open_library(folder)
+    assert folder.is_dir()

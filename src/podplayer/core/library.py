@@ -278,8 +278,13 @@ def open_library(path: Path) -> tuple[Library, str | None]:
     the library can't be written and opened read-only (the message says so). Raises
     LibraryBusyError when another process keeps it locked (it is never moved aside for that),
     LibraryError when the folder can't be written, the file can't be moved aside, or it was
-    written by a newer podplayer (such a file is left alone).
+    written by a newer podplayer (such a file is left alone), and when ``path`` is a folder.
     """
+    if path.is_dir():
+        raise LibraryError(
+            f"The library {path} is a folder, not a library file: move it away or point "
+            "PODPLAYER_HOME elsewhere"
+        )
     try:
         library = Library(path)
         return library, library.problem
