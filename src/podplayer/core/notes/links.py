@@ -204,7 +204,14 @@ def label_from_context(text: str, start: int, floor: int) -> str | None:
 
     ``floor`` is where the text before the URL begins (the end of the URL before it).
     """
-    low = max(floor, start - 300)
+    return _label_before(text[max(floor, start - 300) : start])
+
+
+# The label depends only on the text before the URL, which a footer repeats in every episode.
+@functools.lru_cache(maxsize=4096)
+def _label_before(text: str) -> str | None:
+    """The label that the end of ``text`` gives the URL that follows it (None: none)."""
+    low, start = 0, len(text)
     end = start
     while end > low and text[end - 1].isspace():
         end -= 1
