@@ -34,6 +34,10 @@ class FoundLink(NamedTuple):
     url: str
 
 
+# Built in C, as times.new_time is (a page makes one per URL).
+_found = functools.partial(tuple.__new__, FoundLink)
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -283,7 +287,7 @@ def _bare_links(text: str, urls: Sequence[UrlSpan], spans: Sequence[Span]) -> li
             continue
         href = text[url.start : url.end]
         label = label_from_context(text, url.start, url_floor) or _title_above(text, url) or href
-        found.append(FoundLink(url.start, label, href))
+        found.append(_found((url.start, label, href)))
     return found
 
 
