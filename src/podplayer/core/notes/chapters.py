@@ -140,7 +140,12 @@ def clean_title(title: str, *, before_time: bool = True) -> str:
 
 
 def _without_final_period(title: str) -> str:
-    """ "This CSS is reusable." -> "This CSS is reusable"; "Acme Inc." and "Wait..." stay."""
+    """ "This CSS is reusable." -> "This CSS is reusable"; "Acme Inc." and "Wait..." stay.
+
+    An ideographic full stop ends a sentence like a period: "…掌控力。" -> "…掌控力".
+    """
+    if title.endswith("。"):
+        return title.rstrip("。").rstrip()
     if not title.endswith(".") or title.endswith(".."):
         return title
     last = title.rsplit(None, 1)[-1]
