@@ -166,10 +166,12 @@ def _is_quotation(left: str) -> bool:
 
 
 @functools.lru_cache(maxsize=8192)
-def _lone_entry(left: str, right: str) -> tuple[str | None, int]:
+def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[str | None, int]:
     """The title of a line's only time (None: not an entry) and where its entry starts.
 
-    ``left`` and ``right`` are the line's text before and after the time.
+    ``left`` and ``right`` are the line's text before and after the time. When the next line
+    starts with a time (``list_follows``), text on both sides means that the left is a label
+    glued before the list's first entry ("【时间轴】 02:28 Title" above "06:01 Title").
     """
     if _bare(left) and _is_quotation(left):
         return None, 0  # “We ship it.” - Jane Doe @ 12:28
@@ -177,6 +179,8 @@ def _lone_entry(left: str, right: str) -> tuple[str | None, int]:
         return None, 0  # a transcript's turn
     title = clean_title(right, before_time=False)
     cleaned_left = clean_title(left)
+    if cleaned_left and title and list_follows:
+        return title, len(left)
     if cleaned_left:
         title = clean_title(f"{cleaned_left} {title}") if title else cleaned_left
     if _bare(left) and _bare(right) and _is_prose(left, right, title):
@@ -293,12 +297,15 @@ def _only_a_link(ctx: _Context, lines: _Lines, number: int) -> bool:
     return not _bare(ctx.text[start : ctx.url_starts[index]])
 
 
-def _single_time_line(ctx: _Context, lines: _Lines, token: Token, line: _Line) -> list[Candidate]:
+def _single_time_line(
+    ctx: _Context, lines: _Lines, token: Token, line: _Line, leading: set[int]
+) -> list[Candidate]:
+    """The entry of a line with one time; ``leading``: the lines that start with a time."""
     left = ctx.text[line.start : token.start]
     right = ctx.titles.get(token.start) or ctx.text[token.end : _url_cut(ctx, token.end, line.end)]
     if not _bare(left) and not _bare(right) and _only_a_link(ctx, lines, line.number - 1):
         return []  # "https://…/ep32" then "- 49:17 ~": a place in the linked episode
-    title, indent = _lone_entry(left, right)
+    title, indent = _lone_entry(left, right, list_follows=line.number + 1 in leading)
     if title is None:
         return []
     return [Candidate(token.ms, title, line.start + indent, token.start)]
@@ -374,9 +381,13 @@ def line_entries(
     lines = _Lines(text)
     ctx = _Context(text, [u.start for u in urls], [u.raw_end for u in urls], titles)
     candidates: list[Candidate] = []
-    for line, on_line in _group_by_line(lines, tokens):
+    groups = list(_group_by_line(lines, tokens))
+    leading = {
+        line.number for line, on_line in groups if not _bare(text[line.start : on_line[0].start])
+    }
+    for line, on_line in groups:
         if len(on_line) == 1:
-            candidates += _single_time_line(ctx, lines, on_line[0], line)
+            candidates += _single_time_line(ctx, lines, on_line[0], line, leading)
         else:
             candidates += _run_together_line(ctx, on_line, line)
     _fill_lone_times(lines, candidates)
