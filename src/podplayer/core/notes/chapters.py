@@ -98,6 +98,9 @@ _HEADING_START = re.compile(
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
+_CONNECTOR_ONLY = re.compile(rf"(?:{'|'.join(_CONNECTORS)})", re.IGNORECASE)
+# "…Determination. (voir à 6:20)": words in parentheses before a time, after the line's text.
+_ASIDE = re.compile(r"\S\s*\(([^()]*?)\s*$")
 _CONNECTOR_END = re.compile(rf"(?:^|\s+)(?:{'|'.join(_CONNECTORS)})$", re.IGNORECASE)
 _HASHES_END = re.compile(r"\s#{1,6}$")
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
@@ -165,6 +168,15 @@ def _is_quotation(left: str) -> bool:
     return _QUOTATION.match(left.strip().lstrip("-–—•*> ")) is not None
 
 
+def _is_aside(left: str, right: str) -> bool:
+    """Whether the time is a parenthesised aside of a sentence: "… (voir à 6:20).", "… (see
+    12:30)"; "Intro (0:06)" and "Intro (at 0:06)" are entries."""
+    aside = _ASIDE.search(left) if right.lstrip().startswith(")") else None
+    if aside is None or not _bare(aside[1]):
+        return False
+    return _CONNECTOR_ONLY.fullmatch(aside[1]) is None
+
+
 @functools.lru_cache(maxsize=8192)
 def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[str | None, int]:
     """The title of a line's only time (None: not an entry) and where its entry starts.
@@ -175,6 +187,8 @@ def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[s
     """
     if _bare(left) and _is_quotation(left):
         return None, 0  # “We ship it.” - Jane Doe @ 12:28
+    if _is_aside(left, right):
+        return None, 0
     if right.lstrip(" ])）").startswith(":") and _SPEAKER.match(left) and _bare(left):
         return None, 0  # a transcript's turn
     title = clean_title(right, before_time=False)
