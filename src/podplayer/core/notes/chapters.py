@@ -65,6 +65,18 @@ _CONNECTORS = (
 # Quotes that open a quotation attributed to a time ("“…” - Jane Doe @ 12:28").
 _QUOTATION = re.compile(r"^[\"“„«‘']\S.*[\"”“»’'][,.]?\s*[-–—~]\s*\S")
 
+# Months that date an event: "9 October: Live show (16:30)" gives a time of day, not a chapter.
+_MONTHS = (
+    "jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|février|mar(?:ch|s)?|märz|apr(?:il)?|avril|may|mai"
+    "|june?|juni|juin|july?|juli|juillet|aug(?:ust)?|août|sept?(?:ember|embre)?|oct(?:ober)?"
+    "|okt(?:ober)?|octobre|nov(?:ember|embre)?|dec(?:ember)?|dez(?:ember)?|décembre"
+)
+_DATED = re.compile(
+    rf"^[\W_]*(?:\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:{_MONTHS})"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?![\w])",
+    re.IGNORECASE,
+)
+
 _STRONG = "|".join(CHAPTER_HEADINGS)
 _WEAK = "|".join(WEAK_CHAPTER_HEADINGS)
 # Characters that match each initial under re.IGNORECASE (Unicode folds "ſ" to s, "K" to k).
@@ -187,8 +199,8 @@ def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[s
     """
     if _bare(left) and _is_quotation(left):
         return None, 0  # “We ship it.” - Jane Doe @ 12:28
-    if _is_aside(left, right):
-        return None, 0
+    if _is_aside(left, right) or _DATED.match(left):
+        return None, 0  # "… (voir à 6:20).", "9 October: Live show (16:30)"
     if right.lstrip(" ])）").startswith(":") and _SPEAKER.match(left) and _bare(left):
         return None, 0  # a transcript's turn
     title = clean_title(right, before_time=False)
