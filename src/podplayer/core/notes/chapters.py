@@ -486,7 +486,15 @@ def _same_list(lines: _Lines, previous: Candidate, cand: Candidate) -> bool:
         return False
     if _is_heading_line(lines.number(before)) and _is_heading_line(lines.number(after)):
         return True  # "### Title (1:42:30~)" sections, written out of order
+    if _after_label(lines, cand):
+        return False  # "☁️ 猜你想搜  01:35 Title": a label starts another list
     return after - before <= 3 and not lines.blank_between(before, after)
+
+
+def _after_label(lines: _Lines, cand: Candidate) -> bool:
+    """Whether a label stands on the entry's line before it ("【时间轴】 02:28 Title")."""
+    start, _ = lines.bounds(lines.at(cand.entry).number)
+    return bool(_bare(lines.text[start : cand.entry]))
 
 
 def _is_heading_line(line: str) -> bool:
