@@ -268,12 +268,45 @@ def _html_to_marked(markup: str) -> Marked:
     return writer.result()
 
 
+# Reference-style links: "[label]: https://..." defines what "[text][label]", "[text][]" and
+# "[text]" point at.
+_REFERENCE_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<label>[^\[\]\n]{1,300})\]:[ \t]*<?(?P<href>https?://[^\s<>]+)>?",
+    re.MULTILINE,
+)
+_REFERENCE_LINK = re.compile(
+    r"(?<![\\!\]])\[(?P<text>[^\[\]\n]{1,300})\](?:\[(?P<ref>[^\[\]\n]{0,300})\])?(?![(:\[])"
+)
+
+
+def _reference_key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _inline_references(text: str) -> str:
+    """``text`` with its defined reference-style links written as inline ones."""
+    if "]:" not in text:
+        return text
+    hrefs: dict[str, str] = {}
+    for definition in _REFERENCE_DEFINITION.finditer(text):
+        hrefs.setdefault(_reference_key(definition["label"]), definition["href"])
+    if not hrefs:
+        return text
+
+    def inline(link: re.Match[str]) -> str:
+        href = hrefs.get(_reference_key(link["ref"] or link["text"]))
+        return link[0] if href is None else f"[{link['text']}]({href})"
+
+    return _REFERENCE_LINK.sub(inline, text)
+
+
 def _unescape(text: str) -> str:
     r"""Markdown's backslash escapes as the characters they stand for (``Nasa\...``)."""
     return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def _markdown_to_marked(text: str) -> Marked:
+    text = _inline_references(text)
     if "](" not in text:
         return Marked(_unescape(text))
     parts: list[str] = []
