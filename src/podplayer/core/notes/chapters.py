@@ -14,7 +14,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from podplayer.core.notes.headings import (
@@ -119,6 +119,11 @@ _FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
 _LIST_NUMBER = re.compile(r"^(\d{1,3})(?:[.)]|\s+[-–—])\s+(?=\S)")
 # "Alessio [00:00:10]: Hey everyone": a transcript's turn, not a chapter.
 _SPEAKER = re.compile(r"^\s*[\w.'’ -]{1,40}?\s*[\[(]?\s*$")
+# A Markdown list item's bullet, and the lines that start a block inside an item.
+_BULLET_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]")
+_BLOCK_START = re.compile(r"^[ \t]*(?:[-*+>•]|\d{1,3}[.)])(?:[ \t]|$)")
+# Lines read as one list item's paragraph.
+_MAX_CONTINUATION = 10
 _ROMAN_BULLET = re.compile(r"^[ivx]{1,4}\.\s+(?=\S)", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9:.,@\[\]()]+")
 _SENTENCE_MARKS = (".", "!", "?", ":", "。", "！", "？")
@@ -324,9 +329,11 @@ def _only_a_link(ctx: _Context, lines: _Lines, number: int) -> bool:
 
 
 def _single_time_line(
-    ctx: _Context, lines: _Lines, token: Token, line: _Line, leading: set[int]
+    ctx: _Context, lines: _Lines, token: Token, line: _Line, timed: tuple[set[int], set[int]]
 ) -> list[Candidate]:
-    """The entry of a line with one time; ``leading``: the lines that start with a time."""
+    """The entry of a line with one time; ``timed``: the lines that start with a time, and
+    all the lines that hold one."""
+    leading, timed_lines = timed
     left = ctx.text[line.start : token.start]
     right = ctx.titles.get(token.start) or ctx.text[token.end : _url_cut(ctx, token.end, line.end)]
     if not _bare(left) and not _bare(right) and _only_a_link(ctx, lines, line.number - 1):
@@ -334,7 +341,33 @@ def _single_time_line(
     title, indent = _lone_entry(left, right, list_follows=line.number + 1 in leading)
     if title is None:
         return []
+    more = _continuation(lines, line.number, timed_lines)
+    if more:
+        title = clean_title(f"{title} {more}", before_time=False) if title else clean_title(more)
     return [Candidate(token.ms, title, line.start + indent, token.start)]
+
+
+def _continuation(lines: _Lines, number: int, timed: Container[int]) -> str:
+    """The lines that continue the Markdown list item on line ``number``, joined: the lines
+    indented under its bullet, up to a blank line, a sub-bullet, a quote or a line with a time::
+
+        - [@2:56](https://youtu.be/...?t=176)
+          illumos announcement on the end of
+          SPARC support
+    """
+    item = _BULLET_ITEM.match(lines.number(number))
+    if item is None:
+        return ""
+    indent = len(item[1])
+    parts = []
+    for following in range(number + 1, number + 1 + _MAX_CONTINUATION):
+        line = lines.number(following)
+        if following in timed or not line.strip() or _BLOCK_START.match(line):
+            break
+        if len(line) - len(line.lstrip()) <= indent:
+            break
+        parts.append(line.strip())
+    return " ".join(parts)
 
 
 def _url_cut(ctx: _Context, start: int, end: int) -> int:
@@ -411,9 +444,10 @@ def line_entries(
     leading = {
         line.number for line, on_line in groups if not _bare(text[line.start : on_line[0].start])
     }
+    timed = (leading, {line.number for line, _ in groups})
     for line, on_line in groups:
         if len(on_line) == 1:
-            candidates += _single_time_line(ctx, lines, on_line[0], line, leading)
+            candidates += _single_time_line(ctx, lines, on_line[0], line, timed)
         else:
             candidates += _run_together_line(ctx, on_line, line)
     _fill_lone_times(lines, candidates)
