@@ -110,6 +110,9 @@ _HEADING_START = re.compile(
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
+# How a label glued before a list's first time ends: a wide gap or a closing mark
+# ("【时间轴】    02:28", "🕗 时间戳  01:18", "/⌛️ 节目内容/  01:24").
+_LABEL_END = re.compile(r"(?:[ \t\u3000]{2,}|\t|[】\]）)/|:：][ \t]*)$")
 _CONNECTOR_ONLY = re.compile(rf"(?:{'|'.join(_CONNECTORS)})", re.IGNORECASE)
 # "…Determination. (voir à 6:20)": words in parentheses before a time, after the line's text.
 _ASIDE = re.compile(r"\S\s*\(([^()]*?)\s*$")
@@ -200,7 +203,8 @@ def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[s
 
     ``left`` and ``right`` are the line's text before and after the time. When the next line
     starts with a time (``list_follows``), text on both sides means that the left is a label
-    glued before the list's first entry ("【时间轴】 02:28 Title" above "06:01 Title").
+    glued before the list's first entry when a gap or a closing mark ends it ("【时间轴】 02:28
+    Title" above "06:01 Title"; "Intro 0:00 - Welcome" keeps both).
     """
     if _bare(left) and _is_quotation(left):
         return None, 0  # “We ship it.” - Jane Doe @ 12:28
@@ -210,7 +214,7 @@ def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[s
         return None, 0  # a transcript's turn
     title = clean_title(right, before_time=False)
     cleaned_left = clean_title(left)
-    if cleaned_left and title and list_follows:
+    if cleaned_left and title and list_follows and _LABEL_END.search(left):
         return title, len(left)
     if cleaned_left:
         title = clean_title(f"{cleaned_left} {title}") if title else cleaned_left
