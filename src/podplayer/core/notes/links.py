@@ -214,14 +214,18 @@ def label_from_context(text: str, start: int, floor: int, url_end: int) -> str |
         if end - 2 >= low and text[end - 2] == "]":
             return _markdown_label(text, low, end)
         return name_before_paren(text[max(low, end - 121) : end - 1]) or None
-    line_end = text.find("\n", url_end)
-    alone = not text[url_end : line_end if line_end >= 0 else len(text)].strip()
-    if "\n" in text[end:start] and not alone:
+    if "\n" in text[end:start] and not _ends_line(text, url_end):
         return None  # "Fonti:" above "URL - Betty A. Toole - ...": a heading over a list
-    return _separator_label(text, low, end, ends_line=alone)
+    return _separator_label(text, low, end, url_end)
 
 
-def _separator_label(text: str, low: int, end: int, *, ends_line: bool) -> str | None:
+def _ends_line(text: str, pos: int) -> bool:
+    """Whether nothing but spaces follows ``pos`` on its line."""
+    line_end = text.find("\n", pos)
+    return not text[pos : line_end if line_end >= 0 else len(text)].strip()
+
+
+def _separator_label(text: str, low: int, end: int, url_end: int) -> str | None:
     """The label before the separator at ``text[end - 1]`` (``:``, ``：``, `` -``, ``,``...)."""
     sep = text[end - 1]
     if sep == "-" and not (end - 2 >= low and text[end - 2].isspace()):
@@ -229,7 +233,7 @@ def _separator_label(text: str, low: int, end: int, *, ends_line: bool) -> str |
     if sep == ",":
         # "NebulaGraph,  https://..." alone on its line; "For more, see this, URL" is prose.
         line = text[max(low, text.rfind("\n", low, end) + 1) : end - 1]
-        label = label_before_separator(line) if ends_line else ""
+        label = label_before_separator(line) if _ends_line(text, url_end) else ""
         return label if label and label == line.strip(_LEAD_JUNK) and "," not in label else None
     if sep not in ":：-–—|→»><":
         return None
