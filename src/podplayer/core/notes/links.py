@@ -204,7 +204,18 @@ def label_from_context(text: str, start: int, floor: int, url_end: int) -> str |
 
     ``floor`` is where the text before the URL begins (the end of the URL before it).
     """
-    low = max(floor, start - 300)
+    return _label_before(text[max(floor, start - 300) : start], alone=_ends_line(text, url_end))
+
+
+# The label depends only on the text before the URL, which a footer repeats in every episode,
+# and on whether the URL ends its line.
+@functools.lru_cache(maxsize=4096)
+def _label_before(text: str, *, alone: bool) -> str | None:
+    """The label that the end of ``text`` gives the URL that follows it (None: none).
+
+    ``alone``: nothing but spaces follows the URL on its line.
+    """
+    low, start = 0, len(text)
     end = start
     while end > low and text[end - 1].isspace():
         end -= 1
@@ -214,9 +225,9 @@ def label_from_context(text: str, start: int, floor: int, url_end: int) -> str |
         if end - 2 >= low and text[end - 2] == "]":
             return _markdown_label(text, low, end)
         return name_before_paren(text[max(low, end - 121) : end - 1]) or None
-    if "\n" in text[end:start] and not _ends_line(text, url_end):
+    if "\n" in text[end:start] and not alone:
         return None  # "Fonti:" above "URL - Betty A. Toole - ...": a heading over a list
-    return _separator_label(text, low, end, url_end)
+    return _separator_label(text, low, end, alone=alone)
 
 
 def _ends_line(text: str, pos: int) -> bool:
@@ -225,7 +236,7 @@ def _ends_line(text: str, pos: int) -> bool:
     return not text[pos : line_end if line_end >= 0 else len(text)].strip()
 
 
-def _separator_label(text: str, low: int, end: int, url_end: int) -> str | None:
+def _separator_label(text: str, low: int, end: int, *, alone: bool) -> str | None:
     """The label before the separator at ``text[end - 1]`` (``:``, ``：``, `` -``, ``,``...)."""
     sep = text[end - 1]
     if sep == "-" and not (end - 2 >= low and text[end - 2].isspace()):
@@ -233,7 +244,7 @@ def _separator_label(text: str, low: int, end: int, url_end: int) -> str | None:
     if sep == ",":
         # "NebulaGraph,  https://..." alone on its line; "For more, see this, URL" is prose.
         line = text[max(low, text.rfind("\n", low, end) + 1) : end - 1]
-        label = label_before_separator(line) if _ends_line(text, url_end) else ""
+        label = label_before_separator(line) if alone else ""
         return label if label and label == line.strip(_LEAD_JUNK) and "," not in label else None
     if sep not in ":：-–—|→»><":
         return None
