@@ -14,7 +14,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from podplayer.core.notes.headings import (
@@ -65,6 +65,18 @@ _CONNECTORS = (
 # Quotes that open a quotation attributed to a time ("“…” - Jane Doe @ 12:28").
 _QUOTATION = re.compile(r"^[\"“„«‘']\S.*[\"”“»’'][,.]?\s*[-–—~]\s*\S")
 
+# Months that date an event: "9 October: Live show (16:30)" gives a time of day, not a chapter.
+_MONTHS = (
+    "jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|février|mar(?:ch|s)?|märz|apr(?:il)?|avril|may|mai"
+    "|june?|juni|juin|july?|juli|juillet|aug(?:ust)?|août|sept?(?:ember|embre)?|oct(?:ober)?"
+    "|okt(?:ober)?|octobre|nov(?:ember|embre)?|dec(?:ember)?|dez(?:ember)?|décembre"
+)
+_DATED = re.compile(
+    rf"^[\W_]*(?:\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:{_MONTHS})"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?![\w])",
+    re.IGNORECASE,
+)
+
 _STRONG = "|".join(CHAPTER_HEADINGS)
 _WEAK = "|".join(WEAK_CHAPTER_HEADINGS)
 # Characters that match each initial under re.IGNORECASE (Unicode folds "ſ" to s, "K" to k).
@@ -98,12 +110,23 @@ _HEADING_START = re.compile(
 _LINK_HEADING_ANY = re.compile(
     rf"(?<![\w-])(?:{'|'.join(LINK_HEADINGS)})(?![\w-])\s*:?", re.IGNORECASE
 )
+# How a label glued before a list's first time ends: a wide gap or a closing mark
+# ("【时间轴】    02:28", "🕗 时间戳  01:18", "/⌛️ 节目内容/  01:24").
+_LABEL_END = re.compile(r"(?:[ \t\u3000]{2,}|\t|[】\]）)/|:：][ \t]*)$")
+_CONNECTOR_ONLY = re.compile(rf"(?:{'|'.join(_CONNECTORS)})", re.IGNORECASE)
+# "…Determination. (voir à 6:20)": words in parentheses before a time, after the line's text.
+_ASIDE = re.compile(r"\S\s*\(([^()]*?)\s*$")
 _CONNECTOR_END = re.compile(rf"(?:^|\s+)(?:{'|'.join(_CONNECTORS)})$", re.IGNORECASE)
 _HASHES_END = re.compile(r"\s#{1,6}$")
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]?\s+\S)")
 _LIST_NUMBER = re.compile(r"^(\d{1,3})(?:[.)]|\s+[-–—])\s+(?=\S)")
 # "Alessio [00:00:10]: Hey everyone": a transcript's turn, not a chapter.
 _SPEAKER = re.compile(r"^\s*[\w.'’ -]{1,40}?\s*[\[(]?\s*$")
+# A Markdown list item's bullet, and the lines that start a block inside an item.
+_BULLET_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]")
+_BLOCK_START = re.compile(r"^[ \t]*(?:[-*+>•]|\d{1,3}[.)])(?:[ \t]|$)")
+# Lines read as one list item's paragraph.
+_MAX_CONTINUATION = 10
 _ROMAN_BULLET = re.compile(r"^[ivx]{1,4}\.\s+(?=\S)", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9:.,@\[\]()]+")
 _SENTENCE_MARKS = (".", "!", "?", ":", "。", "！", "？")
@@ -140,7 +163,12 @@ def clean_title(title: str, *, before_time: bool = True) -> str:
 
 
 def _without_final_period(title: str) -> str:
-    """ "This CSS is reusable." -> "This CSS is reusable"; "Acme Inc." and "Wait..." stay."""
+    """ "This CSS is reusable." -> "This CSS is reusable"; "Acme Inc." and "Wait..." stay.
+
+    An ideographic full stop ends a sentence like a period: "…掌控力。" -> "…掌控力".
+    """
+    if title.endswith("。"):
+        return title.rstrip("。").rstrip()
     if not title.endswith(".") or title.endswith(".."):
         return title
     last = title.rsplit(None, 1)[-1]
@@ -160,18 +188,34 @@ def _is_quotation(left: str) -> bool:
     return _QUOTATION.match(left.strip().lstrip("-–—•*> ")) is not None
 
 
+def _is_aside(left: str, right: str) -> bool:
+    """Whether the time is a parenthesised aside of a sentence: "… (voir à 6:20).", "… (see
+    12:30)"; "Intro (0:06)" and "Intro (at 0:06)" are entries."""
+    aside = _ASIDE.search(left) if right.lstrip().startswith(")") else None
+    if aside is None or not _bare(aside[1]):
+        return False
+    return _CONNECTOR_ONLY.fullmatch(aside[1]) is None
+
+
 @functools.lru_cache(maxsize=8192)
-def _lone_entry(left: str, right: str) -> tuple[str | None, int]:
+def _lone_entry(left: str, right: str, *, list_follows: bool = False) -> tuple[str | None, int]:
     """The title of a line's only time (None: not an entry) and where its entry starts.
 
-    ``left`` and ``right`` are the line's text before and after the time.
+    ``left`` and ``right`` are the line's text before and after the time. When the next line
+    starts with a time (``list_follows``), text on both sides means that the left is a label
+    glued before the list's first entry when a gap or a closing mark ends it ("【时间轴】 02:28
+    Title" above "06:01 Title"; "Intro 0:00 - Welcome" keeps both).
     """
     if _bare(left) and _is_quotation(left):
         return None, 0  # “We ship it.” - Jane Doe @ 12:28
+    if _is_aside(left, right) or _DATED.match(left):
+        return None, 0  # "… (voir à 6:20).", "9 October: Live show (16:30)"
     if right.lstrip(" ])）").startswith(":") and _SPEAKER.match(left) and _bare(left):
         return None, 0  # a transcript's turn
     title = clean_title(right, before_time=False)
     cleaned_left = clean_title(left)
+    if cleaned_left and title and list_follows and _LABEL_END.search(left):
+        return title, len(left)
     if cleaned_left:
         title = clean_title(f"{cleaned_left} {title}") if title else cleaned_left
     if _bare(left) and _bare(right) and _is_prose(left, right, title):
@@ -288,15 +332,46 @@ def _only_a_link(ctx: _Context, lines: _Lines, number: int) -> bool:
     return not _bare(ctx.text[start : ctx.url_starts[index]])
 
 
-def _single_time_line(ctx: _Context, lines: _Lines, token: Token, line: _Line) -> list[Candidate]:
+def _single_time_line(
+    ctx: _Context, lines: _Lines, token: Token, line: _Line, timed: tuple[set[int], set[int]]
+) -> list[Candidate]:
+    """The entry of a line with one time; ``timed``: the lines that start with a time, and
+    all the lines that hold one."""
+    leading, timed_lines = timed
     left = ctx.text[line.start : token.start]
     right = ctx.titles.get(token.start) or ctx.text[token.end : _url_cut(ctx, token.end, line.end)]
     if not _bare(left) and not _bare(right) and _only_a_link(ctx, lines, line.number - 1):
         return []  # "https://…/ep32" then "- 49:17 ~": a place in the linked episode
-    title, indent = _lone_entry(left, right)
+    title, indent = _lone_entry(left, right, list_follows=line.number + 1 in leading)
     if title is None:
         return []
+    more = _continuation(lines, line.number, timed_lines)
+    if more:
+        title = clean_title(f"{title} {more}", before_time=False) if title else clean_title(more)
     return [Candidate(token.ms, title, line.start + indent, token.start)]
+
+
+def _continuation(lines: _Lines, number: int, timed: Container[int]) -> str:
+    """The lines that continue the Markdown list item on line ``number``, joined: the lines
+    indented under its bullet, up to a blank line, a sub-bullet, a quote or a line with a time::
+
+        - [@2:56](https://youtu.be/...?t=176)
+          illumos announcement on the end of
+          SPARC support
+    """
+    item = _BULLET_ITEM.match(lines.number(number))
+    if item is None:
+        return ""
+    indent = len(item[1])
+    parts = []
+    for following in range(number + 1, number + 1 + _MAX_CONTINUATION):
+        line = lines.number(following)
+        if following in timed or not line.strip() or _BLOCK_START.match(line):
+            break
+        if len(line) - len(line.lstrip()) <= indent:
+            break
+        parts.append(line.strip())
+    return " ".join(parts)
 
 
 def _url_cut(ctx: _Context, start: int, end: int) -> int:
@@ -369,9 +444,14 @@ def line_entries(
     lines = _Lines(text)
     ctx = _Context(text, [u.start for u in urls], [u.raw_end for u in urls], titles)
     candidates: list[Candidate] = []
-    for line, on_line in _group_by_line(lines, tokens):
+    groups = list(_group_by_line(lines, tokens))
+    leading = {
+        line.number for line, on_line in groups if not _bare(text[line.start : on_line[0].start])
+    }
+    timed = (leading, {line.number for line, _ in groups})
+    for line, on_line in groups:
         if len(on_line) == 1:
-            candidates += _single_time_line(ctx, lines, on_line[0], line)
+            candidates += _single_time_line(ctx, lines, on_line[0], line, timed)
         else:
             candidates += _run_together_line(ctx, on_line, line)
     _fill_lone_times(lines, candidates)
@@ -444,7 +524,15 @@ def _same_list(lines: _Lines, previous: Candidate, cand: Candidate) -> bool:
         return False
     if _is_heading_line(lines.number(before)) and _is_heading_line(lines.number(after)):
         return True  # "### Title (1:42:30~)" sections, written out of order
+    if _after_label(lines, cand):
+        return False  # "☁️ 猜你想搜  01:35 Title": a label starts another list
     return after - before <= 3 and not lines.blank_between(before, after)
+
+
+def _after_label(lines: _Lines, cand: Candidate) -> bool:
+    """Whether a label stands on the entry's line before it ("【时间轴】 02:28 Title")."""
+    start, _ = lines.bounds(lines.at(cand.entry).number)
+    return bool(_bare(lines.text[start : cand.entry]))
 
 
 def _is_heading_line(line: str) -> bool:

@@ -199,30 +199,54 @@ def _markdown_label(text: str, low: int, end: int) -> str | None:
     return None
 
 
-def label_from_context(text: str, start: int, floor: int) -> str | None:
-    """The label the text gives a URL starting at ``start`` (None: it stands bare).
+def label_from_context(text: str, start: int, floor: int, url_end: int) -> str | None:
+    """The label the text gives a URL at text[start:url_end] (None: it stands bare).
 
     ``floor`` is where the text before the URL begins (the end of the URL before it).
     """
-    return _label_before(text[max(floor, start - 300) : start])
+    return _label_before(text[max(floor, start - 300) : start], alone=_ends_line(text, url_end))
 
 
-# The label depends only on the text before the URL, which a footer repeats in every episode.
+# The label depends only on the text before the URL, which a footer repeats in every episode,
+# and on whether the URL ends its line.
 @functools.lru_cache(maxsize=4096)
-def _label_before(text: str) -> str | None:
-    """The label that the end of ``text`` gives the URL that follows it (None: none)."""
+def _label_before(text: str, *, alone: bool) -> str | None:
+    """The label that the end of ``text`` gives the URL that follows it (None: none).
+
+    ``alone``: nothing but spaces follows the URL on its line.
+    """
     low, start = 0, len(text)
     end = start
     while end > low and text[end - 1].isspace():
         end -= 1
     if end == low:
         return None
-    sep = text[end - 1]
-    if sep == "(":
+    if text[end - 1] == "(":
         if end - 2 >= low and text[end - 2] == "]":
             return _markdown_label(text, low, end)
         return name_before_paren(text[max(low, end - 121) : end - 1]) or None
-    if sep not in ":-–—|→»><" or (sep == "-" and not (end - 2 >= low and text[end - 2].isspace())):
+    if "\n" in text[end:start] and not alone:
+        return None  # "Fonti:" above "URL - Betty A. Toole - ...": a heading over a list
+    return _separator_label(text, low, end, alone=alone)
+
+
+def _ends_line(text: str, pos: int) -> bool:
+    """Whether nothing but spaces follows ``pos`` on its line."""
+    line_end = text.find("\n", pos)
+    return not text[pos : line_end if line_end >= 0 else len(text)].strip()
+
+
+def _separator_label(text: str, low: int, end: int, *, alone: bool) -> str | None:
+    """The label before the separator at ``text[end - 1]`` (``:``, ``：``, `` -``, ``,``...)."""
+    sep = text[end - 1]
+    if sep == "-" and not (end - 2 >= low and text[end - 2].isspace()):
+        return None
+    if sep == ",":
+        # "NebulaGraph,  https://..." alone on its line; "For more, see this, URL" is prose.
+        line = text[max(low, text.rfind("\n", low, end) + 1) : end - 1]
+        label = label_before_separator(line) if alone else ""
+        return label if label and label == line.strip(_LEAD_JUNK) and "," not in label else None
+    if sep not in ":：-–—|→»><":
         return None
     return label_before_separator(text[low : end - 1]) or None
 
@@ -270,7 +294,7 @@ def _span_links(
         # The link's text as displayed: quotes and no-break spaces are part of it.
         own = strip_emphasis(_LINE_SPACE.sub(" ", text[span.start : span.end]).strip())
         if _looks_like_url(own):
-            own = label_from_context(text, span.start, floor_for(span.start)) or span.href
+            own = label_from_context(text, span.start, floor_for(span.start), span.end) or span.href
         found.append(FoundLink(span.start, own, trim_url(span.href) or span.href))
     return found
 
@@ -293,7 +317,11 @@ def _bare_links(text: str, urls: Sequence[UrlSpan], spans: Sequence[Span]) -> li
         if url.end - url.start <= len("https://"):
             continue
         href = text[url.start : url.end]
-        label = label_from_context(text, url.start, url_floor) or _title_above(text, url) or href
+        label = (
+            label_from_context(text, url.start, url_floor, url.raw_end)
+            or _title_above(text, url)
+            or href
+        )
         found.append(_found((url.start, label, href)))
     return found
 

@@ -63,9 +63,10 @@ _WHITESPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2007\u202f\u3000]+")
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 # [label](https://...) or [label](#t=...), an optional "title"; one level of parentheses in
-# the URL (Wikipedia's "Foo_(bar)"). Images (![alt](src)) keep their alt text and are no link.
+# the URL (Wikipedia's "Foo_(bar)"). The label may wrap onto the next line, not across a blank
+# one. Images (![alt](src)) keep their alt text and are no link.
 _MARKDOWN_LINK = re.compile(
-    r"!?\[(?P<label>(?:[^\[\]\n]|\[[^\[\]\n]{0,300}\]){0,300})\]\(\s*<?(?P<href>(?:https?://|#)"
+    r"!?\[(?P<label>(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]{0,300}\]){0,300})\]\(\s*<?(?P<href>(?:https?://|#)"
     r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
 )
 
@@ -80,6 +81,8 @@ _INLINE_ANCHOR = re.compile(
     r"(?P<label>[^<>]{0,300})</a>",
     re.IGNORECASE,
 )
+# A line of tags only (``<div class="clearfix"></div>``): an HTML block inside Markdown.
+_TAG_ONLY_LINE = re.compile(r"^[ \t]*(?:<[^<>\n]*>[ \t]*)+$", re.MULTILINE)
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
@@ -112,8 +115,11 @@ def looks_like_html(notes: str) -> bool:
 
 
 def _is_markdown(notes: str) -> bool:
-    """Markdown with some inline HTML (a comment, a link) rather than an HTML document."""
-    return _MARKDOWN_LINE.search(notes) is not None and _BLOCK_TAG.search(notes) is None
+    """Markdown with some inline HTML (a comment, a link, a ``<div>`` alone on its line)
+    rather than an HTML document."""
+    if _MARKDOWN_LINE.search(notes) is None:
+        return False
+    return _BLOCK_TAG.search(_TAG_ONLY_LINE.sub("", notes)) is None
 
 
 def _inline_html_to_markdown(text: str) -> str:
@@ -262,14 +268,52 @@ def _html_to_marked(markup: str) -> Marked:
     return writer.result()
 
 
+# Reference-style links: "[label]: https://..." defines what "[text][label]", "[text][]" and
+# "[text]" point at.
+_REFERENCE_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<label>[^\[\]\n]{1,300})\]:[ \t]*<?(?P<href>https?://[^\s<>]+)>?",
+    re.MULTILINE,
+)
+_REFERENCE_LINK = re.compile(
+    r"(?<![\\!\]])\[(?P<text>[^\[\]\n]{1,300})\](?:\[(?P<ref>[^\[\]\n]{0,300})\])?(?![(:\[])"
+)
+
+
+def _reference_key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _inline_references(text: str) -> str:
+    """``text`` with its defined reference-style links written as inline ones."""
+    if "]:" not in text:
+        return text
+    hrefs: dict[str, str] = {}
+    for definition in _REFERENCE_DEFINITION.finditer(text):
+        hrefs.setdefault(_reference_key(definition["label"]), definition["href"])
+    if not hrefs:
+        return text
+
+    def inline(link: re.Match[str]) -> str:
+        href = hrefs.get(_reference_key(link["ref"] or link["text"]))
+        return link[0] if href is None else f"[{link['text']}]({href})"
+
+    return _REFERENCE_LINK.sub(inline, text)
+
+
+def _unescape(text: str) -> str:
+    r"""Markdown's backslash escapes as the characters they stand for (``Nasa\...``)."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
 def _markdown_to_marked(text: str) -> Marked:
+    text = _inline_references(text)
     if "](" not in text:
-        return Marked(text)
+        return Marked(_unescape(text))
     parts: list[str] = []
     spans: list[Span] = []
     length = last = 0
     for match in _MARKDOWN_LINK.finditer(text):
-        before = text[last : match.start()]
+        before = _unescape(text[last : match.start()])
         label = _MARKDOWN_ESCAPE.sub(r"\1", match["label"]).strip()
         parts += (before, label)
         length += len(before)
@@ -277,7 +321,7 @@ def _markdown_to_marked(text: str) -> Marked:
             spans.append(Span(match["href"], length, length + len(label)))
         length += len(label)
         last = match.end()
-    parts.append(text[last:])
+    parts.append(_unescape(text[last:]))
     return Marked("".join(parts), tuple(spans))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,14 +41,27 @@ def _jump_ms(span: markup.Span) -> int | None:
 
 def _span_tokens(text: str, spans: Sequence[markup.Span]) -> dict[int, tuple[int, str]]:
     """Jump links whose own text is their title (not a time the scan finds): start -> (ms,
-    title)."""
+    title).
+
+    Web links are jumps only when two or more point into the same media: a link to a place in
+    another video ("[Video title](https://youtu.be/x?t=380)") is a link.
+    """
     tokens = {}
+    media: dict[str, list[int]] = {}
     for span in spans:
         ms = _jump_ms(span)
         own = text[span.start : span.end]
         if ms is not None and not times.find_times(own):
             tokens[span.start] = (ms, own)
+            if not span.href.startswith("#"):
+                media.setdefault(_T_PARAMETER.sub("", span.href), []).append(span.start)
+    for starts in media.values():
+        if len(starts) == 1:
+            del tokens[starts[0]]
     return tokens
+
+
+_T_PARAMETER = re.compile(r"[?&#]t=[^&#]*")
 
 
 def _in_link_titles(
