@@ -330,3 +330,33 @@ def test_empty_input_gives_empty_results() -> None:
 
 def test_plain_text_is_kept_readable() -> None:
     assert parse_shownotes("Line one\r\nLine two\n").text == "Line one\nLine two"
+
+
+# -- edges the real cases showed ----------------------------------------------------------
+
+
+def test_words_on_both_sides_of_a_time_make_one_title() -> None:
+    notes = "Intro 0:00 - Welcome\nNews 5:00 - The week\nOutro 30:00 - Bye"
+    assert _chapters(notes) == [
+        (0.0, "Intro Welcome"),
+        (300.0, "News The week"),
+        (1800.0, "Outro Bye"),
+    ]
+
+
+def test_asides_that_point_elsewhere_are_not_chapters() -> None:
+    assert _chapters("On en parle (voir à 6:20) dans la vidéo.\nEt aussi (voir à 8:10).") == []
+
+
+def test_a_dated_line_holds_a_clock_time_not_a_chapter() -> None:
+    notes = "0:00 Intro\n9 October: we met at 18:30\n5:00 Main\n20:00 Outro"
+    assert _chapters(notes) == [(0.0, "Intro"), (300.0, "Main"), (1200.0, "Outro")]
+
+
+def test_a_label_glued_before_the_first_time_is_not_its_title() -> None:
+    notes = "【时间轴】    02:28 开场\n10:05 第二部分\n20:00 结束"
+    assert _chapters(notes) == [(148.0, "开场"), (605.0, "第二部分"), (1200.0, "结束")]
+
+
+def test_name_comma_url_on_its_own_line_is_labelled_by_the_name() -> None:
+    assert _labels("Sponsor,  https://example.org/s") == [("Sponsor", "https://example.org/s")]
