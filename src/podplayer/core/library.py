@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from podplayer.core.chapters.merge import rank
 from podplayer.core.downloads import delete_download_files
@@ -43,6 +43,7 @@ from podplayer.core.notes import text_of
 from podplayer.core.skiprules import PodcastPrefs, normalise_rules
 from podplayer.core.transcripts.model import MAX_ENTRIES, Cue, Transcript
 
+_T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -1109,31 +1110,33 @@ class Library:
         }
 
     def _transcripts_for(self, ids: list[int]) -> dict[int, tuple[TranscriptRef, ...]]:
-        found: dict[int, list[TranscriptRef]] = {}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            for row in self._read(
-                "SELECT episode_id, url, type, language, rel FROM transcripts "
-                f"WHERE episode_id IN ({marks}) ORDER BY episode_id, idx",
-                chunk,
-            ):
-                found.setdefault(row["episode_id"], []).append(
-                    TranscriptRef(row["url"], row["type"], row["language"], row["rel"])
-                )
-        return {k: tuple(v) for k, v in found.items()}
+        return self._grouped(
+            "url, type, language, rel FROM transcripts",
+            ids,
+            lambda row: TranscriptRef(row["url"], row["type"], row["language"], row["rel"]),
+        )
 
     def _links_for(self, ids: list[int]) -> dict[int, tuple[Link, ...]]:
-        found: dict[int, list[Link]] = {}
+        return self._grouped(
+            "label, url, chapter_index FROM links",
+            ids,
+            lambda row: Link(row["label"], row["url"], row["chapter_index"]),
+        )
+
+    def _grouped(
+        self, columns_from: str, ids: list[int], make: Callable[[sqlite3.Row], _T]
+    ) -> dict[int, tuple[_T, ...]]:
+        """Rows of ``SELECT episode_id, <columns_from>`` for the episodes ``ids``, made into
+        values in their stored order, by episode id."""
+        found: dict[int, list[_T]] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in self._read(
-                "SELECT episode_id, label, url, chapter_index FROM links "
+                f"SELECT episode_id, {columns_from} "
                 f"WHERE episode_id IN ({marks}) ORDER BY episode_id, idx",
                 chunk,
             ):
-                found.setdefault(row["episode_id"], []).append(
-                    Link(row["label"], row["url"], row["chapter_index"])
-                )
+                found.setdefault(row["episode_id"], []).append(make(row))
         return {k: tuple(v) for k, v in found.items()}
 
     def chapter_lists(
