@@ -6,6 +6,7 @@ hours:minutes:seconds; a fraction after the seconds is kept to the millisecond.
 
 from __future__ import annotations
 
+import math
 import re
 
 from podplayer.core.errors import TimecodeError
@@ -77,3 +78,30 @@ def seconds(ms: int | None) -> float | None:
     (6.0, 1.5, None)
     """
     return None if ms is None else ms / 1000
+
+
+def from_json_seconds(value: object, *, max_ms: int) -> int | None:
+    """Milliseconds from a JSON time in seconds (a number, or a numeric string as some
+    generators write); None when it is not a time from 0 to ``max_ms``.
+
+    >>> from_json_seconds(12.3456, max_ms=10**6), from_json_seconds("7", max_ms=10**6)
+    (12346, 7000)
+    >>> from_json_seconds(-1, max_ms=10**6), from_json_seconds(True, max_ms=10**6)
+    (None, None)
+    >>> from_json_seconds(10**300, max_ms=10**6), from_json_seconds(float("nan"), max_ms=10**6)
+    (None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    # An int of 300 digits can't become a float: compare before any conversion.
+    if isinstance(value, int):
+        return value * 1000 if 0 <= value <= max_ms // 1000 else None
+    if not isinstance(value, float) or not math.isfinite(value) or value < 0:
+        return None
+    ms = round(value * 1000)
+    return ms if ms <= max_ms else None

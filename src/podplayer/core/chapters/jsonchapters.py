@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from typing import Any
 
+from podplayer.core import timecode
 from podplayer.core.chapters.limits import check_chapter_count
 from podplayer.core.errors import ParseError
 from podplayer.core.model import Chapter, ChapterSource
@@ -21,26 +21,9 @@ log = logging.getLogger(__name__)
 # 5,000 chapters with long titles and links stay under 2 MB; a tree of small JSON values costs
 # about twenty times its size in memory.
 MAX_BYTES = 4 * 1024 * 1024
-_MAX_SECONDS = 10**9  # beyond 30 years: not a position
+_MAX_MS = 10**12  # beyond 30 years: not a position
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _seconds_to_ms(value: Any) -> int | None:
-    """Milliseconds from a JSON number (or a numeric string, as some generators write)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    # An int of 300 digits can't become a float: compare before any conversion.
-    if isinstance(value, int):
-        return value * 1000 if 0 <= value <= _MAX_SECONDS else None
-    if not isinstance(value, float) or not math.isfinite(value):
-        return None
-    return round(value * 1000) if 0 <= value <= _MAX_SECONDS else None
 
 
 def json_problem(exc: ValueError) -> str:
@@ -99,13 +82,13 @@ def parse_json_chapters(data: bytes) -> tuple[Chapter, ...]:
     for entry in entries:
         if not isinstance(entry, dict):
             continue
-        start_ms = _seconds_to_ms(entry.get("startTime"))
+        start_ms = timecode.from_json_seconds(entry.get("startTime"), max_ms=_MAX_MS)
         if start_ms is None:
             continue
         usable += 1
         if entry.get("toc") is False:
             continue
-        end_ms = _seconds_to_ms(entry.get("endTime"))
+        end_ms = timecode.from_json_seconds(entry.get("endTime"), max_ms=_MAX_MS)
         if end_ms is not None and end_ms <= start_ms:
             end_ms = None
         chapters.append(

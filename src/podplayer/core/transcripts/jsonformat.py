@@ -10,13 +10,13 @@ than two seconds falls, at a sentence end once the line is long enough, or at a 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from podplayer.core.chapters.jsonchapters import json_problem
 from podplayer.core.errors import ParseError
+from podplayer.core.timecode import from_json_seconds
 from podplayer.core.transcripts.model import (
     MAX_ENTRIES,
     MAX_TIME_MS,
@@ -32,28 +32,8 @@ _SENTENCE_LINE = 60  # from this many characters on, a sentence end ends a line
 _HARD_LINE = 160  # a line of words never grows past this many characters
 _SENTENCE_ENDS = (".", "?", "!", "…", '."', '?"', '!"', ".”", "?”", "!”")
 _NO_SPACE_BEFORE = frozenset(",.;:!?…)]}”’'")
-_MAX_SECONDS = MAX_TIME_MS / 1000
 _LETTER = re.compile(r"[^\W_]")  # a letter or a digit
 _SPACE = re.compile(r"\s")
-
-
-def _ms(value: Any) -> int | None:
-    """Milliseconds from JSON seconds (a number or a numeric string), None when not a time."""
-    if type(value) is float or type(value) is int:  # the common case, checked first
-        if 0 <= value <= _MAX_SECONDS:
-            return round(value * 1000)
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        return None
-    ms = round(value * 1000)
-    return ms if ms <= MAX_TIME_MS else None
 
 
 @dataclass(slots=True)
@@ -152,12 +132,12 @@ def parse_json_transcript(data: bytes) -> Transcript:
     for segment in segments:
         if not isinstance(segment, dict):
             continue
-        start = _ms(segment.get("startTime"))
+        start = from_json_seconds(segment.get("startTime"), max_ms=MAX_TIME_MS)
         body = segment.get("body")
         if start is None or not isinstance(body, str):
             continue
         usable += 1
-        end = _ms(segment.get("endTime"))
+        end = from_json_seconds(segment.get("endTime"), max_ms=MAX_TIME_MS)
         raw_speaker = segment.get("speaker")
         speaker = None
         if isinstance(raw_speaker, str):
